@@ -1,0 +1,145 @@
+//! `stsplay`: run kubectl-style scripts against the simulated cluster.
+//!
+//! ```text
+//! stsplay run SCRIPT [--seed N] [--json]
+//! ```
+//! SCRIPT is a file, or `-` for standard input. Paths in `kubectl apply -f`
+//! are relative to the script's folder. Exit status: 0 when the script ran to
+//! its end (each command's own status is in its output / the JSON), 2 for a
+//! usage error or an unreadable script.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use stsplay_core::kubectl::{self, FileSource};
+use stsplay_core::{Simulation, DEFAULT_SEED};
+
+const USAGE: &str = "usage: stsplay run SCRIPT [--seed N] [--json]
+       stsplay example            print the default manifests
+
+Runs SCRIPT (a file, or - for standard input) against a simulated Kubernetes
+cluster. One command per line: kubectl apply|get|scale|delete|rollout status|exec,
+sleep DURATION, nslookup NAME. Paths are relative to the script's folder.";
+
+struct DirFiles {
+    base: PathBuf,
+}
+
+impl FileSource for DirFiles {
+    fn read(&self, path: &str) -> Result<String, String> {
+        let p = Path::new(path);
+        let full = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.base.join(p)
+        };
+        std::fs::read_to_string(&full).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => format!("the path \"{path}\" does not exist"),
+            _ => format!("error reading \"{path}\": {e}"),
+        })
+    }
+}
+
+struct Options {
+    script: String,
+    seed: u64,
+    json: bool,
+}
+
+fn parse_args(args: &[String]) -> Result<Options, String> {
+    let mut it = args.iter();
+    match it.next().map(String::as_str) {
+        Some("run") => {}
+        Some(other) => return Err(format!("stsplay: unknown command \"{other}\"")),
+        None => return Err("stsplay: missing command".to_string()),
+    }
+    let mut script = None;
+    let mut seed = DEFAULT_SEED;
+    let mut json = false;
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--json" => json = true,
+            "--seed" => {
+                let v = it.next().ok_or("stsplay: --seed needs a number")?;
+                seed = v
+                    .parse()
+                    .map_err(|_| format!("stsplay: invalid --seed \"{v}\""))?;
+            }
+            s if s.starts_with("--seed=") => {
+                let v = &s["--seed=".len()..];
+                seed = v
+                    .parse()
+                    .map_err(|_| format!("stsplay: invalid --seed \"{v}\""))?;
+            }
+            s if s.starts_with("--") => return Err(format!("stsplay: unknown flag {s}")),
+            s => {
+                if script.replace(s.to_string()).is_some() {
+                    return Err("stsplay: only one SCRIPT may be given".to_string());
+                }
+            }
+        }
+    }
+    let script = script.ok_or("stsplay: missing SCRIPT")?;
+    Ok(Options { script, seed, json })
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if matches!(
+        args.first().map(String::as_str),
+        Some("-h" | "--help" | "help")
+    ) {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    if args.first().map(String::as_str) == Some("example") {
+        print!("{}", stsplay_core::DEFAULT_EXAMPLE);
+        return ExitCode::SUCCESS;
+    }
+    let opts = match parse_args(&args) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("{e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let (text, base) = if opts.script == "-" {
+        let mut s = String::new();
+        if let Err(e) = std::io::stdin().read_to_string(&mut s) {
+            eprintln!("stsplay: cannot read standard input: {e}");
+            return ExitCode::from(2);
+        }
+        (s, PathBuf::from("."))
+    } else {
+        match std::fs::read_to_string(&opts.script) {
+            Ok(s) => {
+                let base = Path::new(&opts.script)
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default();
+                (s, base)
+            }
+            Err(e) => {
+                eprintln!("stsplay: cannot read {}: {e}", opts.script);
+                return ExitCode::from(2);
+            }
+        }
+    };
+    let mut sim = Simulation::new(opts.seed);
+    let files = DirFiles { base };
+    let steps = kubectl::run_script(&mut sim, &text, &files);
+    if opts.json {
+        let value = serde_json::json!({ "steps": steps, "final": sim.snapshot() });
+        match serde_json::to_string_pretty(&value) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("stsplay: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        print!("{}", kubectl::transcript(&steps));
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,34 @@
+//! stsplay-core: a deterministic, steppable simulation of Kubernetes
+//! StatefulSets, headless-Service DNS and PersistentVolume/Claim binding.
+//!
+//! Data flows one way (see ARCHITECTURE.md):
+//! YAML text → [`manifest`] (parse, never fails) → [`spec`] (validated,
+//! defaulted objects) → [`Simulation`] (virtual clock, event queue, seeded RNG;
+//! controllers are pure functions returning actions) → [`Snapshot`] (plain
+//! view types) → the CLI and the web app render it.
+//!
+//! The crate does no IO: files named by `kubectl apply -f` are read through a
+//! [`kubectl::FileSource`] that the caller provides.
+
+pub mod dns;
+pub mod kubectl;
+pub mod manifest;
+pub mod quantity;
+pub mod reason;
+pub mod rng;
+pub mod sim;
+pub mod snapshot;
+pub mod spec;
+pub mod timefmt;
+
+pub use manifest::Diagnostic;
+pub use reason::Reason;
+pub use sim::{ApplyError, Simulation, Step};
+pub use snapshot::*;
+
+/// The playground's default manifests: the kubernetes.io `web` StatefulSet and
+/// its `nginx` headless Service.
+pub const DEFAULT_EXAMPLE: &str = include_str!("../examples/web.yaml");
+
+/// The seed used when none is given.
+pub const DEFAULT_SEED: u64 = 1;

@@ -1,0 +1,438 @@
+//! YAML text → documents. Parsing never fails: it returns every document it
+//! could read plus diagnostics (document, line, column, field path, message).
+//!
+//! `serde_yaml` is used only here. It gives values without positions, so each
+//! document also gets a [`Locator`]: a light scan of the block-style text that
+//! maps field paths such as `spec.template.spec.containers[0].image` to the
+//! line and column where they were written. Diagnostics raised later (in
+//! `spec`) are positioned through it.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+pub use serde_yaml::Value;
+
+/// One finding about the input, positioned for the editor and the CLI.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// 1-based index of the YAML document (`---` separated).
+    pub document: usize,
+    /// 1-based line in the whole text.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// Field path such as `spec.replicas`; empty for syntax errors.
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}, column {}", self.line, self.column)?;
+        if !self.path.is_empty() {
+            write!(f, " ({})", self.path)?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Limits that keep a hostile paste from freezing the page.
+pub const MAX_MANIFEST_BYTES: usize = 1 << 20;
+pub const MAX_DOCUMENTS: usize = 500;
+
+/// A parsed document: its value (if the YAML was readable) and where it is.
+#[derive(Clone, Debug)]
+pub struct Document {
+    /// 1-based document index.
+    pub index: usize,
+    /// 1-based line where the document's text starts.
+    pub first_line: usize,
+    pub value: Option<Value>,
+    pub locator: Locator,
+}
+
+impl Document {
+    /// A diagnostic at the place where `path` was written (or the nearest
+    /// enclosing field that was found).
+    pub fn diagnostic(&self, path: &str, message: impl Into<String>) -> Diagnostic {
+        let (line, column) = self.locator.find(path).unwrap_or((self.first_line, 1));
+        Diagnostic {
+            document: self.index,
+            line,
+            column,
+            path: path.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Parsed {
+    pub documents: Vec<Document>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Splits `text` into `---`-separated documents and parses each one.
+/// Empty documents (only comments or blank lines) are skipped.
+pub fn parse(text: &str) -> Parsed {
+    let mut out = Parsed::default();
+    if text.len() > MAX_MANIFEST_BYTES {
+        out.diagnostics.push(Diagnostic {
+            document: 1,
+            line: 1,
+            column: 1,
+            path: String::new(),
+            message: format!(
+                "manifest is {} bytes; the limit is {} bytes",
+                text.len(),
+                MAX_MANIFEST_BYTES
+            ),
+        });
+        return out;
+    }
+    for (index, (first_line, chunk)) in split_documents(text).into_iter().enumerate() {
+        let index = index + 1;
+        if chunk.lines().all(|l| {
+            let t = l.trim();
+            t.is_empty() || t.starts_with('#')
+        }) {
+            continue;
+        }
+        if out.documents.len() >= MAX_DOCUMENTS {
+            out.diagnostics.push(Diagnostic {
+                document: index,
+                line: first_line,
+                column: 1,
+                path: String::new(),
+                message: format!("too many documents; the limit is {MAX_DOCUMENTS}"),
+            });
+            break;
+        }
+        let locator = Locator::scan(&chunk, first_line);
+        let value = match parse_document(&chunk) {
+            Ok(v) => Some(v),
+            Err((line, column, message)) => {
+                out.diagnostics.push(Diagnostic {
+                    document: index,
+                    line: first_line + line.saturating_sub(1),
+                    column,
+                    path: String::new(),
+                    message,
+                });
+                None
+            }
+        };
+        out.documents.push(Document {
+            index,
+            first_line,
+            value,
+            locator,
+        });
+    }
+    out
+}
+
+/// Aliases let a tiny text expand into a huge value ("billion laughs"); the
+/// manifests we read never need them, so they are refused before parsing.
+fn parse_document(chunk: &str) -> Result<Value, (usize, usize, String)> {
+    if let Some((line, column)) = find_alias(chunk) {
+        return Err((
+            line,
+            column,
+            "YAML aliases (*name) are not supported".to_string(),
+        ));
+    }
+    match serde_yaml::from_str::<Value>(chunk) {
+        Ok(v) => Ok(v),
+        Err(e) => {
+            let (line, column) = e
+                .location()
+                .map(|l| (l.line(), l.column()))
+                .unwrap_or((1, 1));
+            // serde_yaml appends " at line L column C"; we report the position separately.
+            let mut msg = e.to_string();
+            if let Some(i) = msg.find(" at line ") {
+                msg.truncate(i);
+            }
+            Err((
+                line,
+                column,
+                format!("error converting YAML to JSON: yaml: {msg}"),
+            ))
+        }
+    }
+}
+
+fn find_alias(chunk: &str) -> Option<(usize, usize)> {
+    for (i, line) in chunk.lines().enumerate() {
+        let mut in_single = false;
+        let mut in_double = false;
+        let mut prev = ' ';
+        for (col, c) in line.char_indices() {
+            match c {
+                '#' if !in_single && !in_double && (prev == ' ' || col == 0) => break,
+                '\'' if !in_double => in_single = !in_single,
+                '"' if !in_single => in_double = !in_double,
+                '*' if !in_single && !in_double && matches!(prev, ' ' | '[' | ',' | '{' | ':') => {
+                    let next = line[col + 1..].chars().next();
+                    if next.is_some_and(|n| n.is_alphanumeric() || n == '_' || n == '-') {
+                        return Some((i + 1, col + 1));
+                    }
+                }
+                _ => {}
+            }
+            prev = c;
+        }
+    }
+    None
+}
+
+/// Returns (first line, text) for each document. A line that starts with
+/// `---` separates documents; a `...` line ends one.
+fn split_documents(text: &str) -> Vec<(usize, String)> {
+    let mut docs = Vec::new();
+    let mut current = String::new();
+    let mut start = 1;
+    for (i, line) in text.lines().enumerate() {
+        let lineno = i + 1;
+        let is_sep = line == "---" || line.starts_with("--- ") || line.starts_with("---\t");
+        if is_sep || line == "..." {
+            docs.push((start, std::mem::take(&mut current)));
+            start = lineno + 1;
+            if is_sep {
+                // Content after `--- ` on the same line belongs to the next document.
+                let rest = line[3..].trim_start();
+                if !rest.is_empty() && !rest.starts_with('#') {
+                    start = lineno;
+                    current.push_str(rest);
+                    current.push('\n');
+                }
+            }
+            continue;
+        }
+        current.push_str(line);
+        current.push('\n');
+    }
+    docs.push((start, current));
+    docs
+}
+
+/// Maps field paths to the (line, column) where they were written.
+#[derive(Clone, Debug, Default)]
+pub struct Locator {
+    positions: BTreeMap<String, (usize, usize)>,
+}
+
+impl Locator {
+    /// Scans block-style YAML. Flow collections (`[a, b]`, `{k: v}`) are
+    /// located at their key; anything the scan does not understand is skipped
+    /// (positions are a help, never a source of errors).
+    pub fn scan(chunk: &str, first_line: usize) -> Locator {
+        #[derive(Clone)]
+        struct Frame {
+            indent: usize,
+            path: String,
+            is_item: bool,
+        }
+        let mut positions = BTreeMap::new();
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut seq_counts: BTreeMap<String, usize> = BTreeMap::new();
+        let mut block_scalar_indent: Option<usize> = None;
+        for (i, raw) in chunk.lines().enumerate() {
+            let lineno = first_line + i;
+            let indent = raw.len() - raw.trim_start_matches(' ').len();
+            let content = raw[indent..].trim_end();
+            if content.is_empty() || content.starts_with('#') {
+                continue;
+            }
+            if let Some(bi) = block_scalar_indent {
+                if indent > bi {
+                    continue;
+                }
+                block_scalar_indent = None;
+            }
+            let mut col = indent;
+            let mut rest = content;
+            // Sequence items: `- ` (possibly several on one line: `- - a`).
+            while rest == "-" || rest.starts_with("- ") {
+                while stack
+                    .last()
+                    .is_some_and(|f| f.indent > col || (f.indent == col && f.is_item))
+                {
+                    stack.pop();
+                }
+                let parent = stack.last().map(|f| f.path.clone()).unwrap_or_default();
+                let n = seq_counts.entry(parent.clone()).or_insert(0);
+                let path = format!("{parent}[{n}]");
+                *n += 1;
+                positions.entry(path.clone()).or_insert((lineno, col + 1));
+                stack.push(Frame {
+                    indent: col,
+                    path,
+                    is_item: true,
+                });
+                let after = &rest[1..];
+                let skipped = after.len() - after.trim_start().len();
+                col += 1 + skipped;
+                rest = after.trim_start();
+            }
+            if rest.is_empty() {
+                continue;
+            }
+            let Some((key, value)) = split_key(rest) else {
+                continue;
+            };
+            while stack.last().is_some_and(|f| f.indent >= col) {
+                stack.pop();
+            }
+            let parent = stack.last().map(|f| f.path.clone()).unwrap_or_default();
+            let path = if parent.is_empty() {
+                key
+            } else {
+                format!("{parent}.{key}")
+            };
+            positions.entry(path.clone()).or_insert((lineno, col + 1));
+            // A fresh mapping under this key restarts its sequence counter.
+            seq_counts.remove(&path);
+            let v = value.trim_start();
+            if v.starts_with('|') || v.starts_with('>') {
+                block_scalar_indent = Some(col);
+            }
+            stack.push(Frame {
+                indent: col,
+                path,
+                is_item: false,
+            });
+        }
+        Locator { positions }
+    }
+
+    /// The position of `path`, or of its nearest located ancestor.
+    pub fn find(&self, path: &str) -> Option<(usize, usize)> {
+        let mut p = path;
+        loop {
+            if let Some(pos) = self.positions.get(p) {
+                return Some(*pos);
+            }
+            let cut = p.rfind(['.', '['])?;
+            p = &p[..cut];
+        }
+    }
+}
+
+/// `key: value` → (key, value). Keys may be quoted.
+fn split_key(s: &str) -> Option<(String, &str)> {
+    if let Some(q) = s.chars().next().filter(|c| *c == '"' || *c == '\'') {
+        let end = s[1..].find(q)? + 1;
+        let after = &s[end + 1..];
+        let after = after.strip_prefix(':')?;
+        if !(after.is_empty() || after.starts_with(' ')) {
+            return None;
+        }
+        return Some((s[1..end].to_string(), after));
+    }
+    let mut idx = 0;
+    let bytes = s.as_bytes();
+    while idx < bytes.len() {
+        if bytes[idx] == b':' && (idx + 1 == bytes.len() || bytes[idx + 1] == b' ') {
+            let key = &s[..idx];
+            if key.is_empty() || key.contains(['{', '[', '#']) {
+                return None;
+            }
+            return Some((key.trim_end().to_string(), &s[idx + 1..]));
+        }
+        idx += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WEB: &str = include_str!("../examples/web.yaml");
+
+    #[test]
+    fn default_example_parses_into_two_documents() {
+        let p = parse(WEB);
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        assert_eq!(p.documents.len(), 2);
+        assert!(p.documents.iter().all(|d| d.value.is_some()));
+    }
+
+    #[test]
+    fn locator_finds_nested_fields() {
+        let p = parse(WEB);
+        let sts = &p.documents[1];
+        let (line, col) = sts.locator.find("spec.replicas").unwrap_or((0, 0));
+        assert_eq!(
+            WEB.lines().nth(line - 1).map(str::trim),
+            Some("replicas: 3")
+        );
+        assert_eq!(col, 3);
+        let (line, col) = sts
+            .locator
+            .find("spec.template.spec.containers[0].image")
+            .unwrap_or((0, 0));
+        assert!(WEB.lines().nth(line - 1).unwrap_or("").contains("image:"));
+        assert_eq!(col, 9);
+        let (line, _) = sts
+            .locator
+            .find("spec.template.spec.containers[0].ports[0].name")
+            .unwrap_or((0, 0));
+        assert_eq!(WEB.lines().nth(line - 1).map(str::trim), Some("name: web"));
+        // Unknown child falls back to the nearest ancestor.
+        assert_eq!(
+            sts.locator.find("spec.replicas.nope"),
+            sts.locator.find("spec.replicas")
+        );
+    }
+
+    #[test]
+    fn sequence_items_at_key_indent_are_children() {
+        let text = "a:\n- x: 1\n- x: 2\n  y: 3\nb: 4\n";
+        let loc = Locator::scan(text, 1);
+        assert_eq!(loc.find("a[1].y"), Some((4, 3)));
+        assert_eq!(loc.find("a[1].x"), Some((3, 3)));
+        assert_eq!(loc.find("b"), Some((5, 1)));
+    }
+
+    #[test]
+    fn syntax_error_has_line_and_column_and_never_panics() {
+        let text = "apiVersion: v1\nkind: Service\n---\nkind: [\n";
+        let p = parse(text);
+        assert_eq!(p.documents.len(), 2);
+        assert_eq!(p.diagnostics.len(), 1);
+        let d = &p.diagnostics[0];
+        assert_eq!(d.document, 2);
+        assert!(d.line >= 4, "{d:?}");
+        assert!(
+            d.message.starts_with("error converting YAML to JSON"),
+            "{d}"
+        );
+    }
+
+    #[test]
+    fn aliases_are_refused() {
+        let text = "a: &x [1,2]\nb: *x\n";
+        let p = parse(text);
+        assert_eq!(p.diagnostics.len(), 1);
+        assert_eq!((p.diagnostics[0].line, p.diagnostics[0].column), (2, 4));
+    }
+
+    #[test]
+    fn comments_and_empty_documents_are_skipped() {
+        let p = parse("# only a comment\n---\n\n---\nkind: Node\n");
+        assert_eq!(p.documents.len(), 1);
+        assert_eq!(p.documents[0].index, 3);
+        assert_eq!(p.documents[0].first_line, 5);
+    }
+
+    #[test]
+    fn oversized_input_is_refused() {
+        let big = "a: b\n".repeat(MAX_MANIFEST_BYTES / 5 + 1);
+        let p = parse(&big);
+        assert!(p.documents.is_empty());
+        assert_eq!(p.diagnostics.len(), 1);
+    }
+}

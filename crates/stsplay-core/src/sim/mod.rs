@@ -1,0 +1,1124 @@
+//! The simulation: virtual clock, event queue ordered by (time, seq), cluster
+//! state in `BTreeMap`s, a seeded RNG, and the one place that mutates state.
+//!
+//! Controllers ([`statefulset`], [`volume`], [`scheduler`], [`kubelet`]) are
+//! pure functions from `&Cluster` to [`Action`]s. [`Simulation::step`] pops
+//! the next event, asks the right controller what to do, and applies the
+//! actions in [`Simulation::apply_action`], recording a [`Step`] with its
+//! [`Reason`] for each visible change and enqueuing the watch reactions.
+
+pub mod kubelet;
+pub mod profile;
+pub mod scheduler;
+pub mod state;
+pub mod statefulset;
+pub mod volume;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use crate::manifest::{self, Diagnostic};
+use crate::reason::Reason;
+use crate::rng::Rng;
+use crate::snapshot::Snapshot;
+use crate::spec::{self, Kind, Object};
+
+pub use profile::Profile;
+pub use state::*;
+
+/// A recorded change, with why it happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// 0-based position in [`Simulation::steps`].
+    pub index: usize,
+    pub time_ms: u64,
+    pub reason: Reason,
+}
+
+impl Step {
+    pub fn message(&self) -> String {
+        self.reason.message()
+    }
+}
+
+/// An `apply` that was refused; the cluster is unchanged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApplyError {
+    /// What kubectl prints (one line per refused document).
+    pub message: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl fmt::Display for ApplyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Something that will happen at a virtual time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    SyncStatefulSet(Key),
+    SyncClaim(Key),
+    SchedulePod { pod: Key, uid: String },
+    ProvisionDone { claim: Key, uid: String },
+    ContainersStarted { pod: Key, uid: String },
+    ReadinessProbe { pod: Key, uid: String },
+    ContainersStopped { pod: Key, uid: String },
+}
+
+/// What a controller asks the simulation to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    AddRevision {
+        set: Key,
+        revision: Revision,
+    },
+    UpdateSetStatus {
+        set: Key,
+        status: SetStatus,
+    },
+    CreateClaim {
+        claim: Claim,
+        reason: Reason,
+    },
+    CreatePod {
+        pod: Pod,
+        reason: Reason,
+    },
+    DeletePod {
+        pod: Key,
+        reason_for: DeleteCause,
+    },
+    SelectNodeForClaims {
+        pod: Key,
+        node: String,
+        claims: Vec<Key>,
+    },
+    BindPod {
+        pod: Key,
+        node: String,
+        pinned_by_volume: Option<String>,
+    },
+    PodUnschedulable {
+        pod: Key,
+        message: String,
+    },
+    StartProvisioning {
+        claim: Key,
+        message: String,
+    },
+    ClaimPending {
+        claim: Key,
+        message: String,
+    },
+    CreateVolume {
+        claim: Key,
+    },
+    BindClaim {
+        claim: Key,
+        volume: String,
+        pre_bound: bool,
+    },
+    StartContainers {
+        pod: Key,
+        pulled: Vec<String>,
+    },
+    MarkReady {
+        pod: Key,
+    },
+    RemovePod {
+        pod: Key,
+    },
+}
+
+/// Who deleted a pod, for its reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeleteCause {
+    Controller(Reason),
+    User,
+}
+
+/// The whole simulated world. `Clone` is a deep copy: the web app keeps
+/// clones for exact step-back.
+#[derive(Clone, Debug)]
+pub struct Simulation {
+    profile: Profile,
+    now_ms: u64,
+    seq: u64,
+    queue: BTreeMap<(u64, u64), Event>,
+    /// Syncs already queued, so a burst of watch events queues one sync.
+    queued_syncs: BTreeSet<(bool, Key)>,
+    rng: Rng,
+    cluster: Cluster,
+    steps: Vec<Step>,
+}
+
+/// Upper bound on events processed by one `step()` call; a guard against a
+/// controller bug turning into a frozen page.
+const MAX_EVENTS_PER_STEP: usize = 100_000;
+
+impl Simulation {
+    /// A new simulation of the default (kind-like) cluster.
+    pub fn new(seed: u64) -> Simulation {
+        Simulation::with_profile(seed, Profile::kind())
+    }
+
+    pub fn with_profile(seed: u64, profile: Profile) -> Simulation {
+        let cluster = profile.initial_cluster();
+        Simulation {
+            profile,
+            now_ms: 0,
+            seq: 0,
+            queue: BTreeMap::new(),
+            queued_syncs: BTreeSet::new(),
+            rng: Rng::new(seed),
+            cluster,
+            steps: Vec::new(),
+        }
+    }
+
+    pub fn now_ms(&self) -> u64 {
+        self.now_ms
+    }
+
+    pub fn cluster(&self) -> &Cluster {
+        &self.cluster
+    }
+
+    pub fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    pub fn has_pending(&self) -> bool {
+        !self.queue.is_empty()
+    }
+
+    /// Virtual time of the next queued event.
+    pub fn next_event_ms(&self) -> Option<u64> {
+        self.queue.keys().next().map(|(t, _)| *t)
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        crate::sim::state::snapshot(&self.cluster, self.now_ms)
+    }
+
+    /// Processes events until one of them changes something visible (records
+    /// at least one step). Returns false when nothing is pending.
+    pub fn step(&mut self) -> bool {
+        let before = self.steps.len();
+        for _ in 0..MAX_EVENTS_PER_STEP {
+            if !self.process_next_event() {
+                return self.steps.len() > before;
+            }
+            if self.steps.len() > before {
+                return true;
+            }
+        }
+        self.steps.len() > before
+    }
+
+    /// Processes every event due at or before `until_ms`, then sets the clock
+    /// to `until_ms` (the `sleep` command).
+    pub fn advance_to(&mut self, until_ms: u64) {
+        while let Some(t) = self.next_event_ms() {
+            if t > until_ms {
+                break;
+            }
+            self.process_next_event();
+        }
+        self.now_ms = self.now_ms.max(until_ms);
+    }
+
+    /// Processes one event; false if the queue was empty.
+    pub fn process_next_event(&mut self) -> bool {
+        let Some(((time, _), event)) = self.queue.pop_first() else {
+            return false;
+        };
+        self.now_ms = self.now_ms.max(time);
+        let actions = match &event {
+            Event::SyncStatefulSet(key) => {
+                self.queued_syncs.remove(&(true, key.clone()));
+                statefulset::sync_stateful_set(&self.cluster, key, self.now_ms)
+            }
+            Event::SyncClaim(key) => {
+                self.queued_syncs.remove(&(false, key.clone()));
+                volume::sync_unbound_claim(&self.cluster, key)
+            }
+            Event::SchedulePod { pod, uid } => {
+                let tie_break = self.rng.next_u64();
+                scheduler::schedule(&self.cluster, pod, uid, tie_break)
+            }
+            Event::ProvisionDone { claim, uid } => {
+                volume::provision_done(&self.cluster, claim, uid)
+            }
+            Event::ContainersStarted { pod, uid } => {
+                kubelet::containers_started(&self.cluster, pod, uid)
+            }
+            Event::ReadinessProbe { pod, uid } => kubelet::readiness_probe(&self.cluster, pod, uid),
+            Event::ContainersStopped { pod, uid } => {
+                kubelet::containers_stopped(&self.cluster, pod, uid)
+            }
+        };
+        for action in actions {
+            self.apply_action(action);
+        }
+        true
+    }
+
+    fn enqueue(&mut self, delay_ms: u64, event: Event) {
+        self.seq += 1;
+        self.queue.insert((self.now_ms + delay_ms, self.seq), event);
+    }
+
+    fn enqueue_set_sync(&mut self, key: &Key, delay_ms: u64) {
+        if self.queued_syncs.insert((true, key.clone())) {
+            self.enqueue(delay_ms, Event::SyncStatefulSet(key.clone()));
+        }
+    }
+
+    fn enqueue_claim_sync(&mut self, key: &Key) {
+        if self.queued_syncs.insert((false, key.clone())) {
+            self.enqueue(self.profile.pv_sync_delay_ms, Event::SyncClaim(key.clone()));
+        }
+    }
+
+    fn record(&mut self, reason: Reason) {
+        let index = self.steps.len();
+        self.steps.push(Step {
+            index,
+            time_ms: self.now_ms,
+            reason,
+        });
+    }
+
+    /// The owner StatefulSet of a pod changed state: its controller reacts.
+    fn pod_changed(&mut self, pod: &Key) {
+        if let Some(owner) = self.cluster.pods.get(pod).and_then(|p| p.owner.clone()) {
+            self.enqueue_set_sync(&(pod.0.clone(), owner), self.profile.controller_delay_ms);
+        }
+    }
+
+    fn pod_removed(&mut self, ns: &str, owner: Option<String>) {
+        if let Some(owner) = owner {
+            self.enqueue_set_sync(&(ns.to_string(), owner), self.profile.controller_delay_ms);
+        }
+    }
+
+    /// The single mutation point for controller decisions.
+    pub fn apply_action(&mut self, action: Action) {
+        let now = self.now_ms;
+        match action {
+            Action::AddRevision { set, revision } => {
+                if let Some(s) = self.cluster.sets.get_mut(&set) {
+                    if !s.revisions.iter().any(|r| r.name == revision.name) {
+                        s.revisions.push(revision);
+                    }
+                }
+            }
+            Action::UpdateSetStatus { set, status } => {
+                if let Some(s) = self.cluster.sets.get_mut(&set) {
+                    s.status = status;
+                }
+            }
+            Action::CreateClaim { mut claim, reason } => {
+                let key = claim.key();
+                if self.cluster.claims.contains_key(&key) {
+                    return;
+                }
+                claim.uid = self.rng.uuid();
+                claim.created_ms = now;
+                self.cluster.claims.insert(key.clone(), claim);
+                self.record(reason);
+                self.enqueue_claim_sync(&key);
+            }
+            Action::CreatePod { mut pod, reason } => {
+                let key = pod.key();
+                if self.cluster.pods.contains_key(&key) {
+                    return;
+                }
+                pod.uid = self.rng.uuid();
+                pod.created_ms = now;
+                let uid = pod.uid.clone();
+                self.cluster.pods.insert(key.clone(), pod);
+                self.record(reason);
+                self.enqueue(
+                    self.profile.schedule_delay_ms,
+                    Event::SchedulePod {
+                        pod: key.clone(),
+                        uid,
+                    },
+                );
+                self.pod_changed(&key);
+            }
+            Action::DeletePod {
+                pod: key,
+                reason_for,
+            } => self.delete_pod(&key, reason_for),
+            Action::SelectNodeForClaims { pod, node, claims } => {
+                let mut names = Vec::new();
+                for c in &claims {
+                    if let Some(claim) = self.cluster.claims.get_mut(c) {
+                        if claim.selected_node.is_none() {
+                            claim.selected_node = Some(node.clone());
+                            names.push(c.1.clone());
+                        }
+                    }
+                }
+                if names.is_empty() {
+                    return;
+                }
+                if let Some(p) = self.cluster.pods.get_mut(&pod) {
+                    p.unschedulable = None;
+                }
+                self.record(Reason::SelectNodeForClaims {
+                    namespace: pod.0.clone(),
+                    pod: pod.1.clone(),
+                    node,
+                    claims: names,
+                });
+                for c in &claims {
+                    self.enqueue_claim_sync(c);
+                }
+            }
+            Action::BindPod {
+                pod: key,
+                node,
+                pinned_by_volume,
+            } => {
+                let Some(p) = self.cluster.pods.get_mut(&key) else {
+                    return;
+                };
+                if p.node.is_some() || p.deletion_ms.is_some() {
+                    return;
+                }
+                p.node = Some(node.clone());
+                p.unschedulable = None;
+                let uid = p.uid.clone();
+                let images: Vec<String> =
+                    p.spec.containers.iter().map(|c| c.image.clone()).collect();
+                self.record(Reason::BindPod {
+                    namespace: key.0.clone(),
+                    pod: key.1.clone(),
+                    node: node.clone(),
+                    pinned_by_volume,
+                });
+                let mut delay = self.profile.sandbox_ms + self.profile.container_start_ms;
+                let cached = self
+                    .cluster
+                    .nodes
+                    .get(&node)
+                    .map(|n| n.images.clone())
+                    .unwrap_or_default();
+                let mut seen = BTreeSet::new();
+                for image in images {
+                    if !cached.contains(&image) && seen.insert(image) {
+                        delay += self.rng.jitter_ms(
+                            self.profile.image_pull_ms,
+                            self.profile.image_pull_jitter_ms,
+                        );
+                    }
+                }
+                self.enqueue(
+                    delay,
+                    Event::ContainersStarted {
+                        pod: key.clone(),
+                        uid,
+                    },
+                );
+                self.pod_changed(&key);
+            }
+            Action::PodUnschedulable { pod, message } => {
+                let Some(p) = self.cluster.pods.get_mut(&pod) else {
+                    return;
+                };
+                if p.unschedulable.as_deref() == Some(message.as_str()) {
+                    return;
+                }
+                p.unschedulable = Some(message.clone());
+                self.record(Reason::PodUnschedulable {
+                    namespace: pod.0.clone(),
+                    pod: pod.1.clone(),
+                    message,
+                });
+            }
+            Action::StartProvisioning { claim, message } => {
+                let Some(c) = self.cluster.claims.get_mut(&claim) else {
+                    return;
+                };
+                if c.provisioning {
+                    return;
+                }
+                c.provisioning = true;
+                let uid = c.uid.clone();
+                if c.pending_message.as_deref() != Some(message.as_str()) {
+                    c.pending_message = Some(message.clone());
+                    self.record(Reason::ClaimPending {
+                        namespace: claim.0.clone(),
+                        claim: claim.1.clone(),
+                        message,
+                    });
+                }
+                let delay = self
+                    .rng
+                    .jitter_ms(self.profile.provision_ms, self.profile.provision_jitter_ms);
+                self.enqueue(delay, Event::ProvisionDone { claim, uid });
+            }
+            Action::ClaimPending { claim, message } => {
+                let Some(c) = self.cluster.claims.get_mut(&claim) else {
+                    return;
+                };
+                if c.pending_message.as_deref() == Some(message.as_str()) {
+                    return;
+                }
+                c.pending_message = Some(message.clone());
+                self.record(Reason::ClaimPending {
+                    namespace: claim.0.clone(),
+                    claim: claim.1.clone(),
+                    message,
+                });
+            }
+            Action::CreateVolume { claim } => self.create_provisioned_volume(&claim),
+            Action::BindClaim {
+                claim: ckey,
+                volume,
+                pre_bound,
+            } => {
+                let Some(claim) = self.cluster.claims.get(&ckey) else {
+                    return;
+                };
+                let Some(vol) = self.cluster.volumes.get(&volume) else {
+                    return;
+                };
+                if claim.phase == ClaimPhase::Bound || vol.phase != VolumePhase::Available {
+                    return;
+                }
+                let claim_uid = claim.uid.clone();
+                let capacity = vol.capacity.clone();
+                let modes = vol.access_modes.clone();
+                if let Some(v) = self.cluster.volumes.get_mut(&volume) {
+                    v.claim_ref = Some(ClaimRef {
+                        namespace: ckey.0.clone(),
+                        name: ckey.1.clone(),
+                        uid: claim_uid,
+                    });
+                    v.phase = VolumePhase::Bound;
+                }
+                if let Some(c) = self.cluster.claims.get_mut(&ckey) {
+                    c.volume = Some(volume.clone());
+                    c.phase = ClaimPhase::Bound;
+                    c.capacity = Some(capacity);
+                    c.bound_access_modes = modes;
+                    c.pending_message = None;
+                }
+                self.record(Reason::BindClaim {
+                    namespace: ckey.0.clone(),
+                    claim: ckey.1.clone(),
+                    volume,
+                    pre_bound,
+                });
+                // The scheduler's VolumeBinding plugin waits for this; retry waiting pods.
+                let waiting: Vec<(Key, String)> = self
+                    .cluster
+                    .pods
+                    .values()
+                    .filter(|p| p.node.is_none() && p.deletion_ms.is_none() && p.key().0 == ckey.0)
+                    .filter(|p| p.spec.claim_volumes.iter().any(|(_, c)| *c == ckey.1))
+                    .map(|p| (p.key(), p.uid.clone()))
+                    .collect();
+                for (pod, uid) in waiting {
+                    self.enqueue(
+                        self.profile.schedule_delay_ms,
+                        Event::SchedulePod { pod, uid },
+                    );
+                }
+            }
+            Action::StartContainers { pod: key, pulled } => {
+                let Some(p) = self.cluster.pods.get(&key) else {
+                    return;
+                };
+                let Some(node) = p.node.clone() else { return };
+                let has_probe = p
+                    .spec
+                    .containers
+                    .iter()
+                    .any(|c| c.readiness_probe.is_some());
+                let probe_delay_ms = p
+                    .spec
+                    .containers
+                    .iter()
+                    .filter_map(|c| c.readiness_probe.as_ref())
+                    .map(|pr| {
+                        (pr.initial_delay_seconds.max(0) as u64) * 1000
+                            + self.profile.probe_latency_ms
+                    })
+                    .max()
+                    .unwrap_or(0);
+                let uid = p.uid.clone();
+                let images: Vec<String> =
+                    p.spec.containers.iter().map(|c| c.image.clone()).collect();
+                let ip = self.allocate_ip(&node);
+                if let Some(n) = self.cluster.nodes.get_mut(&node) {
+                    n.images.extend(images);
+                }
+                if let Some(p) = self.cluster.pods.get_mut(&key) {
+                    p.phase = PodPhase::Running;
+                    p.containers_running = true;
+                    p.ip = Some(ip.clone());
+                    if !has_probe {
+                        p.ready = true;
+                        p.ready_since_ms = Some(now);
+                    }
+                }
+                self.record(Reason::ContainersStarted {
+                    namespace: key.0.clone(),
+                    pod: key.1.clone(),
+                    node,
+                    ip,
+                    pulled,
+                    ready: !has_probe,
+                });
+                if has_probe {
+                    self.enqueue(
+                        probe_delay_ms,
+                        Event::ReadinessProbe {
+                            pod: key.clone(),
+                            uid,
+                        },
+                    );
+                } else {
+                    self.after_ready(&key);
+                }
+                self.pod_changed(&key);
+            }
+            Action::MarkReady { pod: key } => {
+                let Some(p) = self.cluster.pods.get_mut(&key) else {
+                    return;
+                };
+                if p.ready {
+                    return;
+                }
+                p.ready = true;
+                p.ready_since_ms = Some(now);
+                self.record(Reason::PodReady {
+                    namespace: key.0.clone(),
+                    pod: key.1.clone(),
+                });
+                self.after_ready(&key);
+                self.pod_changed(&key);
+            }
+            Action::RemovePod { pod: key } => {
+                let Some(p) = self.cluster.pods.remove(&key) else {
+                    return;
+                };
+                let node = p.node.clone().unwrap_or_default();
+                self.record(Reason::PodTerminated {
+                    namespace: key.0.clone(),
+                    pod: key.1.clone(),
+                    node,
+                });
+                self.pod_removed(&key.0, p.owner);
+            }
+        }
+    }
+
+    /// With `minReadySeconds`, the controller re-checks availability later
+    /// (`durationStore` requeue in stateful_set.go).
+    fn after_ready(&mut self, key: &Key) {
+        let Some(owner) = self.cluster.pods.get(key).and_then(|p| p.owner.clone()) else {
+            return;
+        };
+        let set_key = (key.0.clone(), owner);
+        let min_ready = self
+            .cluster
+            .sets
+            .get(&set_key)
+            .map(|s| s.set.spec.min_ready_seconds)
+            .unwrap_or(0);
+        if min_ready > 0 {
+            // Queued directly (not deduplicated): it must run at that later time.
+            self.enqueue(min_ready as u64 * 1000, Event::SyncStatefulSet(set_key));
+        }
+    }
+
+    fn delete_pod(&mut self, key: &Key, cause: DeleteCause) {
+        let Some(p) = self.cluster.pods.get_mut(key) else {
+            return;
+        };
+        if p.deletion_ms.is_some() {
+            return;
+        }
+        let grace_s = p.spec.termination_grace_period_seconds;
+        if p.node.is_none() {
+            // Never scheduled: the API server deletes it without grace.
+            let owner = p.owner.clone();
+            self.cluster.pods.remove(key);
+            if let DeleteCause::Controller(reason) = cause {
+                self.record(reason);
+            }
+            self.record(Reason::RemoveUnscheduledPod {
+                namespace: key.0.clone(),
+                pod: key.1.clone(),
+            });
+            self.pod_removed(&key.0, owner);
+            return;
+        }
+        p.deletion_ms = Some(self.now_ms);
+        p.ready = false;
+        let uid = p.uid.clone();
+        let stop_ms = (grace_s.max(0) as u64 * 1000).min(self.profile.container_stop_ms);
+        match cause {
+            DeleteCause::Controller(reason) => self.record(reason),
+            DeleteCause::User => {}
+        }
+        self.record(Reason::DeletePod {
+            namespace: key.0.clone(),
+            pod: key.1.clone(),
+            grace_seconds: grace_s,
+        });
+        self.enqueue(
+            stop_ms + self.profile.kubelet_cleanup_ms,
+            Event::ContainersStopped {
+                pod: key.clone(),
+                uid,
+            },
+        );
+        self.pod_changed(key);
+    }
+
+    fn create_provisioned_volume(&mut self, ckey: &Key) {
+        let Some(claim) = self.cluster.claims.get(ckey) else {
+            return;
+        };
+        let name = format!("pvc-{}", claim.uid);
+        if self.cluster.volumes.contains_key(&name) {
+            return;
+        }
+        let class_name = claim.storage_class.clone().unwrap_or_default();
+        let Some(class) = self.cluster.classes.get(&class_name) else {
+            return;
+        };
+        let provisioner = class.class.provisioner.clone();
+        let node = claim.selected_node.clone();
+        let volume = Volume {
+            name: name.clone(),
+            uid: self.rng.uuid(),
+            labels: BTreeMap::new(),
+            capacity: claim.spec.request.clone(),
+            access_modes: claim.spec.access_modes.clone(),
+            reclaim_policy: class.class.reclaim_policy.clone(),
+            storage_class: class_name,
+            volume_mode: claim.spec.volume_mode.clone(),
+            // local-path volumes live on one node.
+            node_affinity: node.clone().map(|n| vec![n]),
+            claim_ref: Some(ClaimRef {
+                namespace: ckey.0.clone(),
+                name: ckey.1.clone(),
+                uid: claim.uid.clone(),
+            }),
+            phase: VolumePhase::Available,
+            created_ms: self.now_ms,
+        };
+        self.cluster.volumes.insert(name.clone(), volume);
+        if let Some(c) = self.cluster.claims.get_mut(ckey) {
+            c.provisioning = false;
+        }
+        self.record(Reason::ProvisionVolume {
+            namespace: ckey.0.clone(),
+            claim: ckey.1.clone(),
+            volume: name,
+            provisioner,
+            node,
+        });
+        self.enqueue_claim_sync(ckey);
+    }
+
+    /// host-local IPAM: the next free address in the node's pod CIDR.
+    fn allocate_ip(&mut self, node: &str) -> String {
+        let used: BTreeSet<String> = self
+            .cluster
+            .pods
+            .values()
+            .filter_map(|p| p.ip.clone())
+            .collect();
+        let Some(n) = self.cluster.nodes.get_mut(node) else {
+            return String::from("10.244.0.250");
+        };
+        for _ in 0..253 {
+            let host = n.next_ip_host;
+            n.next_ip_host = if n.next_ip_host >= 254 {
+                2
+            } else {
+                n.next_ip_host + 1
+            };
+            let ip = format!("10.244.{}.{}", n.index, host);
+            if !used.contains(&ip) {
+                return ip;
+            }
+        }
+        format!("10.244.{}.255", n.index)
+    }
+
+    // -----------------------------------------------------------------------
+    // User actions (kubectl)
+    // -----------------------------------------------------------------------
+
+    /// `kubectl apply`: all documents or none. Returns kubectl's output lines.
+    pub fn apply(&mut self, yaml: &str, source: &str) -> Result<Vec<String>, ApplyError> {
+        let parsed = manifest::parse(yaml);
+        let mut messages = Vec::new();
+        let mut diagnostics = parsed.diagnostics.clone();
+        for d in &parsed.diagnostics {
+            messages.push(format!("error: error parsing {source}: {}", d));
+        }
+        let mut objects = Vec::new();
+        for doc in &parsed.documents {
+            if doc.value.is_none() {
+                continue;
+            }
+            match spec::decode(doc, source) {
+                Ok(o) => objects.push((doc.index, o)),
+                Err(e) => {
+                    messages.push(e.message);
+                    diagnostics.extend(e.diagnostics);
+                }
+            }
+        }
+        if messages.is_empty() && objects.is_empty() {
+            messages.push("error: no objects passed to apply".to_string());
+        }
+        // Update validation against what exists (immutable fields).
+        for (index, o) in &objects {
+            if let Some(msg) = self.validate_update(o) {
+                let doc = parsed.documents.iter().find(|d| d.index == *index);
+                if let Some(doc) = doc {
+                    diagnostics.push(doc.diagnostic("spec", msg.clone()));
+                }
+                messages.push(msg);
+            }
+        }
+        if !messages.is_empty() {
+            return Err(ApplyError {
+                message: messages.join("\n"),
+                diagnostics,
+            });
+        }
+        let mut out = Vec::new();
+        for (_, o) in objects {
+            out.push(self.apply_object(o, "kubectl apply"));
+        }
+        Ok(out)
+    }
+
+    fn validate_update(&self, o: &Object) -> Option<String> {
+        match o {
+            Object::StatefulSet(new) => {
+                let key = (
+                    new.meta.namespace.clone().unwrap_or_default(),
+                    new.meta.name.clone(),
+                );
+                let old = &self.cluster.sets.get(&key)?.set;
+                statefulset::validate_update(old, new)
+            }
+            Object::PersistentVolumeClaim(new) => {
+                let key = (
+                    new.meta.namespace.clone().unwrap_or_default(),
+                    new.meta.name.clone(),
+                );
+                let old = self.cluster.claims.get(&key)?;
+                let mut new_spec = new.spec.clone();
+                if new_spec.storage_class_name.is_none() {
+                    new_spec.storage_class_name = old.spec.storage_class_name.clone();
+                }
+                let mut old_spec = old.spec.clone();
+                new_spec.request = old_spec.request.clone();
+                if new_spec.volume_name.is_none() {
+                    new_spec.volume_name = old_spec.volume_name.clone();
+                }
+                old_spec.storage_class_name = new_spec
+                    .storage_class_name
+                    .clone()
+                    .or(old_spec.storage_class_name);
+                (new_spec != old_spec).then(|| format!(
+                    "The PersistentVolumeClaim \"{}\" is invalid: spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",
+                    new.meta.name
+                ))
+            }
+            _ => None,
+        }
+    }
+
+    fn user_change(
+        &mut self,
+        command: &str,
+        kind: Kind,
+        namespace: Option<String>,
+        name: &str,
+        verb: &str,
+    ) -> String {
+        self.record(Reason::UserChange {
+            command: command.to_string(),
+            resource: kind.resource().to_string(),
+            namespace,
+            name: name.to_string(),
+            verb: verb.to_string(),
+        });
+        format!("{}/{} {}", kind.resource(), name, verb)
+    }
+
+    fn apply_object(&mut self, o: Object, command: &str) -> String {
+        let now = self.now_ms;
+        let kind = o.kind();
+        let meta = o.meta().clone();
+        let ns = meta.namespace.clone().unwrap_or_default();
+        let key = (ns.clone(), meta.name.clone());
+        let namespace = meta.namespace.clone();
+        match o {
+            Object::StatefulSet(set) => {
+                let verb = match self.cluster.sets.get_mut(&key) {
+                    Some(existing) if existing.set == set => "unchanged",
+                    Some(existing) => {
+                        existing.set = set;
+                        existing.generation += 1;
+                        "configured"
+                    }
+                    None => {
+                        let uid = self.rng.uuid();
+                        self.cluster
+                            .sets
+                            .insert(key.clone(), SetState::new(set, uid, now));
+                        "created"
+                    }
+                };
+                if verb != "unchanged" {
+                    self.enqueue_set_sync(&key, self.profile.controller_delay_ms);
+                }
+                self.user_change(command, kind, namespace, &meta.name, verb)
+            }
+            Object::Service(svc) => {
+                let verb = match self.cluster.services.get_mut(&key) {
+                    Some(existing) if existing.service == svc => "unchanged",
+                    Some(existing) => {
+                        existing.service = svc;
+                        "configured"
+                    }
+                    None => {
+                        let cluster_ip = match svc.cluster_ip.clone() {
+                            Some(ip) => ip,
+                            None => self.allocate_cluster_ip(),
+                        };
+                        self.cluster.services.insert(
+                            key.clone(),
+                            ServiceState {
+                                service: svc,
+                                cluster_ip,
+                                created_ms: now,
+                            },
+                        );
+                        "created"
+                    }
+                };
+                self.user_change(command, kind, namespace, &meta.name, verb)
+            }
+            Object::PersistentVolumeClaim(pvc) => {
+                let verb = match self.cluster.claims.get_mut(&key) {
+                    Some(existing) if existing.labels == pvc.meta.labels => "unchanged",
+                    Some(existing) => {
+                        existing.labels = pvc.meta.labels.clone();
+                        "configured"
+                    }
+                    None => {
+                        let storage_class = self.admit_claim_class(&pvc.spec.storage_class_name);
+                        let mut claim = Claim::new(
+                            ns.clone(),
+                            meta.name.clone(),
+                            pvc.meta.labels.clone(),
+                            pvc.spec.clone(),
+                            storage_class,
+                            None,
+                        );
+                        claim.uid = self.rng.uuid();
+                        claim.created_ms = now;
+                        self.cluster.claims.insert(key.clone(), claim);
+                        self.enqueue_claim_sync(&key);
+                        "created"
+                    }
+                };
+                self.user_change(command, kind, namespace, &meta.name, verb)
+            }
+            Object::PersistentVolume(pv) => {
+                let name = meta.name.clone();
+                let verb = match self.cluster.volumes.get(&name) {
+                    Some(existing) if existing.same_spec(&pv) => "unchanged",
+                    Some(_) => {
+                        if let Some(v) = self.cluster.volumes.get_mut(&name) {
+                            v.labels = pv.meta.labels.clone();
+                        }
+                        "configured"
+                    }
+                    None => {
+                        let uid = self.rng.uuid();
+                        self.cluster
+                            .volumes
+                            .insert(name.clone(), Volume::from_spec(&pv, uid, now));
+                        "created"
+                    }
+                };
+                // The PV controller re-syncs unbound claims when volumes appear.
+                let pending: Vec<Key> = self
+                    .cluster
+                    .claims
+                    .values()
+                    .filter(|c| c.phase == ClaimPhase::Pending)
+                    .map(|c| c.key())
+                    .collect();
+                for c in pending {
+                    self.enqueue_claim_sync(&c);
+                }
+                self.user_change(command, kind, None, &name, verb)
+            }
+            Object::StorageClass(sc) => {
+                let name = meta.name.clone();
+                let verb = match self.cluster.classes.get_mut(&name) {
+                    Some(existing) if existing.class == sc => "unchanged",
+                    Some(existing) => {
+                        existing.class = sc;
+                        "configured"
+                    }
+                    None => {
+                        self.cluster.classes.insert(
+                            name.clone(),
+                            ClassState {
+                                class: sc,
+                                created_ms: now,
+                            },
+                        );
+                        "created"
+                    }
+                };
+                self.user_change(command, kind, None, &name, verb)
+            }
+            Object::Node(node) => {
+                let name = meta.name.clone();
+                let verb = match self.cluster.nodes.get_mut(&name) {
+                    Some(existing) if existing.node == node => "unchanged",
+                    Some(existing) => {
+                        existing.node = node;
+                        "configured"
+                    }
+                    None => {
+                        let index = self
+                            .cluster
+                            .nodes
+                            .values()
+                            .map(|n| n.index)
+                            .max()
+                            .map_or(1, |i| i + 1);
+                        self.cluster
+                            .nodes
+                            .insert(name.clone(), NodeState::new(node, index, now));
+                        "created"
+                    }
+                };
+                self.reschedule_pending_pods();
+                self.user_change(command, kind, None, &name, verb)
+            }
+        }
+    }
+
+    /// `DefaultStorageClass` admission: an omitted class becomes the default one.
+    fn admit_claim_class(&self, requested: &Option<String>) -> Option<String> {
+        match requested {
+            Some(c) => Some(c.clone()),
+            None => self.cluster.default_class().map(|c| c.to_string()),
+        }
+    }
+
+    fn allocate_cluster_ip(&mut self) -> String {
+        let used: BTreeSet<&str> = self
+            .cluster
+            .services
+            .values()
+            .map(|s| s.cluster_ip.as_str())
+            .collect();
+        loop {
+            // 10.96.0.0/12, as kind's service CIDR.
+            let v = self.rng.below(1 << 20) as u32;
+            let ip = format!("10.{}.{}.{}", 96 + (v >> 16), (v >> 8) & 0xFF, v & 0xFF);
+            if v & 0xFF != 0 && v & 0xFF != 255 && v > 16 && !used.contains(ip.as_str()) {
+                return ip;
+            }
+        }
+    }
+
+    fn reschedule_pending_pods(&mut self) {
+        let pending: Vec<(Key, String)> = self
+            .cluster
+            .pods
+            .values()
+            .filter(|p| p.node.is_none() && p.deletion_ms.is_none())
+            .map(|p| (p.key(), p.uid.clone()))
+            .collect();
+        for (pod, uid) in pending {
+            self.enqueue(
+                self.profile.schedule_delay_ms,
+                Event::SchedulePod { pod, uid },
+            );
+        }
+    }
+
+    /// `kubectl scale statefulset NAME --replicas=N`.
+    pub fn scale_stateful_set(&mut self, key: &Key, replicas: i32) -> Result<String, String> {
+        let Some(s) = self.cluster.sets.get_mut(key) else {
+            return Err(format!(
+                "Error from server (NotFound): statefulsets.apps \"{}\" not found",
+                key.1
+            ));
+        };
+        if replicas < 0 {
+            return Err(format!(
+                "The StatefulSet \"{}\" is invalid: spec.replicas: Invalid value: {}: must be greater than or equal to 0",
+                key.1, replicas
+            ));
+        }
+        if s.set.spec.replicas != replicas {
+            s.set.spec.replicas = replicas;
+            s.generation += 1;
+            self.enqueue_set_sync(key, self.profile.controller_delay_ms);
+        }
+        Ok(self.user_change(
+            "kubectl scale",
+            Kind::StatefulSet,
+            Some(key.0.clone()),
+            &key.1,
+            "scaled",
+        ))
+    }
+
+    /// `kubectl delete pod NAME` (graceful). Returns the deleted pod's uid.
+    pub fn delete_pod_by_user(&mut self, key: &Key) -> Result<String, String> {
+        let Some(p) = self.cluster.pods.get(key) else {
+            return Err(format!(
+                "Error from server (NotFound): pods \"{}\" not found",
+                key.1
+            ));
+        };
+        let uid = p.uid.clone();
+        self.record(Reason::UserChange {
+            command: "kubectl delete".to_string(),
+            resource: "pod".to_string(),
+            namespace: Some(key.0.clone()),
+            name: key.1.clone(),
+            verb: "deleted".to_string(),
+        });
+        self.delete_pod(key, DeleteCause::User);
+        Ok(uid)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,191 @@
+//! A small kube-scheduler, as a pure function.
+//!
+//! Filters (`pkg/scheduler/framework/plugins`): node readiness and the
+//! `unschedulable` flag (NodeUnschedulable), NoSchedule/NoExecute taints
+//! (TaintToleration), `nodeSelector` (NodeAffinity), and volumes
+//! (VolumeBinding: bound volumes' node affinity, unbound WaitForFirstConsumer
+//! claims, unbound Immediate claims). Scoring approximates the default
+//! profile: spread a set's pods across nodes (PodTopologySpread system
+//! defaults), then prefer the least loaded node; ties are broken at random
+//! (`selectHost`), here from the simulation's seeded RNG.
+
+use std::collections::BTreeMap;
+
+use crate::sim::state::*;
+use crate::sim::Action;
+
+pub fn schedule(c: &Cluster, key: &Key, uid: &str, tie_break: u64) -> Vec<Action> {
+    let Some(pod) = c.pods.get(key) else {
+        return Vec::new();
+    };
+    if pod.uid != uid || pod.node.is_some() || pod.is_terminating() {
+        return Vec::new();
+    }
+    let unschedulable = |message: String| {
+        vec![Action::PodUnschedulable {
+            pod: key.clone(),
+            message,
+        }]
+    };
+
+    // VolumeBinding PreFilter: every claim must exist; Immediate claims must be bound.
+    let mut pinned: Option<(String, Vec<String>)> = None;
+    let mut delayed: Vec<Key> = Vec::new();
+    for (_, claim_name) in &pod.spec.claim_volumes {
+        let ck = (pod.namespace.clone(), claim_name.clone());
+        let Some(claim) = c.claims.get(&ck) else {
+            return unschedulable(format!("persistentvolumeclaim \"{claim_name}\" not found"));
+        };
+        match (&claim.volume, claim.phase) {
+            (Some(v), ClaimPhase::Bound) => {
+                if let Some(nodes) = c.volumes.get(v).and_then(|vol| vol.node_affinity.clone()) {
+                    pinned = Some((v.clone(), nodes));
+                }
+            }
+            _ => {
+                let class = claim
+                    .storage_class
+                    .as_deref()
+                    .and_then(|n| c.classes.get(n));
+                if class.is_some_and(|cl| cl.class.waits_for_first_consumer()) {
+                    delayed.push(ck);
+                } else {
+                    let total = c.nodes.len();
+                    return unschedulable(format!(
+                        "0/{total} nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling."
+                    ));
+                }
+            }
+        }
+    }
+    // A delayed claim already has a selected node: wait for its volume.
+    if delayed
+        .iter()
+        .any(|k| c.claims.get(k).is_some_and(|cl| cl.selected_node.is_some()))
+    {
+        return Vec::new();
+    }
+
+    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+    let mut feasible: Vec<&NodeState> = Vec::new();
+    for n in c.nodes.values() {
+        if let Some(r) = filter_node(c, pod, n, pinned.as_ref(), &delayed) {
+            *reasons.entry(r).or_insert(0) += 1;
+        } else {
+            feasible.push(n);
+        }
+    }
+    if feasible.is_empty() {
+        let total = c.nodes.len();
+        let detail = reasons
+            .iter()
+            .map(|(r, n)| format!("{n} {r}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        return unschedulable(format!(
+            "0/{total} nodes are available: {detail}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling."
+        ));
+    }
+    // Score: fewest pods of the same owner, then fewest pods overall.
+    let score = |n: &NodeState| {
+        let on_node = c
+            .pods
+            .values()
+            .filter(|p| p.node.as_deref() == Some(n.name()) && !p.is_terminating());
+        let mut same = 0usize;
+        let mut total = 0usize;
+        for p in on_node {
+            total += 1;
+            if p.owner.is_some() && p.owner == pod.owner && p.namespace == pod.namespace {
+                same += 1;
+            }
+        }
+        (same, total)
+    };
+    let best = feasible.iter().map(|n| score(n)).min().unwrap_or((0, 0));
+    let ties: Vec<&&NodeState> = feasible.iter().filter(|n| score(n) == best).collect();
+    let chosen = ties[(tie_break % ties.len() as u64) as usize]
+        .name()
+        .to_string();
+    if !delayed.is_empty() {
+        return vec![Action::SelectNodeForClaims {
+            pod: key.clone(),
+            node: chosen,
+            claims: delayed,
+        }];
+    }
+    vec![Action::BindPod {
+        pod: key.clone(),
+        node: chosen,
+        pinned_by_volume: pinned.map(|(v, _)| v),
+    }]
+}
+
+/// `None` if the pod fits on the node, else the scheduler's reason text.
+fn filter_node(
+    c: &Cluster,
+    pod: &Pod,
+    n: &NodeState,
+    pinned: Option<&(String, Vec<String>)>,
+    delayed: &[Key],
+) -> Option<String> {
+    if !n.ready {
+        return Some("node(s) had untolerated taint {node.kubernetes.io/not-ready: }".to_string());
+    }
+    if n.node.unschedulable {
+        return Some("node(s) were unschedulable".to_string());
+    }
+    for t in &n.node.taints {
+        if t.effect == "PreferNoSchedule" {
+            continue;
+        }
+        let tolerated = pod.spec.tolerations.iter().any(|tol| {
+            let key_ok = match &tol.key {
+                None => tol.operator == "Exists",
+                Some(k) => *k == t.key,
+            };
+            let value_ok = tol.operator == "Exists" || tol.value == t.value;
+            let effect_ok = tol
+                .effect
+                .as_deref()
+                .is_none_or(|e| e.is_empty() || e == t.effect);
+            key_ok && value_ok && effect_ok
+        });
+        if !tolerated {
+            return Some(format!(
+                "node(s) had untolerated taint {{{}: {}}}",
+                t.key,
+                t.value.clone().unwrap_or_default()
+            ));
+        }
+    }
+    if !pod
+        .spec
+        .node_selector
+        .iter()
+        .all(|(k, v)| n.node.meta.labels.get(k) == Some(v))
+    {
+        return Some("node(s) didn't match Pod's node affinity/selector".to_string());
+    }
+    if let Some((_, nodes)) = pinned {
+        if !nodes.iter().any(|x| x == n.name()) {
+            return Some("node(s) had volume node affinity conflict".to_string());
+        }
+    }
+    for ck in delayed {
+        let Some(claim) = c.claims.get(ck) else {
+            continue;
+        };
+        let has_volume =
+            super::volume::find_best_match_for_claim(c, claim, Some(n.name()), false).is_some();
+        let can_provision = claim
+            .storage_class
+            .as_deref()
+            .and_then(|name| c.classes.get(name))
+            .is_some_and(|cl| cl.class.provisioner != "kubernetes.io/no-provisioner");
+        if !has_volume && !can_provision {
+            return Some("node(s) didn't find available persistent volumes to bind".to_string());
+        }
+    }
+    None
+}

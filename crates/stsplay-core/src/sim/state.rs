@@ -1,0 +1,543 @@
+//! Cluster state: plain data in `BTreeMap`s (deterministic iteration), and the
+//! one function that derives a [`Snapshot`] from it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::quantity::Quantity;
+use crate::snapshot::*;
+use crate::spec::{self, ClaimSpec, PodSpec, StatefulSet};
+use crate::timefmt::human_duration;
+
+/// (namespace, name); cluster-scoped objects are keyed by name alone.
+pub type Key = (String, String);
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Cluster {
+    pub nodes: BTreeMap<String, NodeState>,
+    pub classes: BTreeMap<String, ClassState>,
+    pub services: BTreeMap<Key, ServiceState>,
+    pub sets: BTreeMap<Key, SetState>,
+    pub pods: BTreeMap<Key, Pod>,
+    pub claims: BTreeMap<Key, Claim>,
+    pub volumes: BTreeMap<String, Volume>,
+}
+
+impl Cluster {
+    /// The StorageClass marked default (the newest one if several, as the
+    /// DefaultStorageClass admission plugin picks).
+    pub fn default_class(&self) -> Option<&str> {
+        self.classes
+            .values()
+            .filter(|c| c.class.is_default())
+            .max_by_key(|c| (c.created_ms, c.class.meta.name.clone()))
+            .map(|c| c.class.meta.name.as_str())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeState {
+    pub node: spec::Node,
+    pub created_ms: u64,
+    pub ready: bool,
+    /// Third octet of the node's pod CIDR (10.244.<index>.0/24).
+    pub index: u32,
+    pub next_ip_host: u32,
+    /// Images already pulled on this node.
+    pub images: BTreeSet<String>,
+}
+
+impl NodeState {
+    pub fn new(node: spec::Node, index: u32, created_ms: u64) -> NodeState {
+        NodeState {
+            node,
+            created_ms,
+            ready: true,
+            index,
+            next_ip_host: 2,
+            images: BTreeSet::new(),
+        }
+    }
+    pub fn name(&self) -> &str {
+        &self.node.meta.name
+    }
+    pub fn internal_ip(&self) -> String {
+        format!("172.18.0.{}", self.index + 2)
+    }
+    pub fn is_control_plane(&self) -> bool {
+        self.node
+            .meta
+            .labels
+            .contains_key("node-role.kubernetes.io/control-plane")
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClassState {
+    pub class: spec::StorageClass,
+    pub created_ms: u64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceState {
+    pub service: spec::Service,
+    /// Allocated address, or `None` for headless services.
+    pub cluster_ip: String,
+    pub created_ms: u64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Revision {
+    /// `<set>-<hash>`, also the pods' `controller-revision-hash` label.
+    pub name: String,
+    pub revision: i64,
+    pub template: spec::PodTemplate,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SetStatus {
+    pub observed_generation: i64,
+    pub replicas: i32,
+    pub ready_replicas: i32,
+    pub current_replicas: i32,
+    pub updated_replicas: i32,
+    pub available_replicas: i32,
+    pub current_revision: String,
+    pub update_revision: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SetState {
+    pub set: StatefulSet,
+    pub uid: String,
+    pub created_ms: u64,
+    pub generation: i64,
+    pub status: SetStatus,
+    pub revisions: Vec<Revision>,
+}
+
+impl SetState {
+    pub fn new(set: StatefulSet, uid: String, created_ms: u64) -> SetState {
+        SetState {
+            set,
+            uid,
+            created_ms,
+            generation: 1,
+            status: SetStatus::default(),
+            revisions: Vec::new(),
+        }
+    }
+    pub fn key(&self) -> Key {
+        (
+            self.set.meta.namespace.clone().unwrap_or_default(),
+            self.set.meta.name.clone(),
+        )
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PodPhase {
+    Pending,
+    Running,
+    Succeeded,
+    Failed,
+}
+
+impl PodPhase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PodPhase::Pending => "Pending",
+            PodPhase::Running => "Running",
+            PodPhase::Succeeded => "Succeeded",
+            PodPhase::Failed => "Failed",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pod {
+    pub namespace: String,
+    pub name: String,
+    pub uid: String,
+    pub labels: BTreeMap<String, String>,
+    /// Name of the owning StatefulSet (controller ownerReference).
+    pub owner: Option<String>,
+    pub ordinal: Option<i32>,
+    /// `controller-revision-hash` label value.
+    pub revision: Option<String>,
+    pub spec: PodSpec,
+    pub created_ms: u64,
+    pub deletion_ms: Option<u64>,
+    pub node: Option<String>,
+    pub phase: PodPhase,
+    pub containers_running: bool,
+    pub ready: bool,
+    pub ready_since_ms: Option<u64>,
+    pub ip: Option<String>,
+    pub restarts: u32,
+    /// The scheduler's last "0/N nodes are available" message.
+    pub unschedulable: Option<String>,
+}
+
+impl Pod {
+    pub fn key(&self) -> Key {
+        (self.namespace.clone(), self.name.clone())
+    }
+    pub fn is_terminating(&self) -> bool {
+        self.deletion_ms.is_some()
+    }
+    /// `isRunningAndReady` (stateful_set_utils.go).
+    pub fn is_running_and_ready(&self) -> bool {
+        self.phase == PodPhase::Running && self.ready
+    }
+    /// `isRunningAndAvailable`: ready for at least `minReadySeconds`.
+    pub fn is_running_and_available(&self, min_ready_seconds: i32, now_ms: u64) -> bool {
+        if !self.is_running_and_ready() {
+            return false;
+        }
+        if min_ready_seconds <= 0 {
+            return true;
+        }
+        self.ready_since_ms
+            .is_some_and(|t| t + (min_ready_seconds as u64) * 1000 <= now_ms)
+    }
+    /// The STATUS column of `kubectl get pods` (printPod in printers.go).
+    pub fn status_text(&self) -> String {
+        if self.deletion_ms.is_some() {
+            return "Terminating".to_string();
+        }
+        match self.phase {
+            PodPhase::Running if self.containers_running => "Running".to_string(),
+            PodPhase::Succeeded => "Completed".to_string(),
+            PodPhase::Failed => "Error".to_string(),
+            _ if self.node.is_some() => "ContainerCreating".to_string(),
+            _ => "Pending".to_string(),
+        }
+    }
+    pub fn ready_containers(&self) -> String {
+        let total = self.spec.containers.len();
+        let ready = if self.ready { total } else { 0 };
+        format!("{ready}/{total}")
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClaimPhase {
+    Pending,
+    Bound,
+    Lost,
+}
+
+impl ClaimPhase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimPhase::Pending => "Pending",
+            ClaimPhase::Bound => "Bound",
+            ClaimPhase::Lost => "Lost",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Claim {
+    pub namespace: String,
+    pub name: String,
+    pub uid: String,
+    pub labels: BTreeMap<String, String>,
+    pub spec: ClaimSpec,
+    /// The class after admission (the default class fills an omitted one).
+    pub storage_class: Option<String>,
+    pub owner_set: Option<String>,
+    pub created_ms: u64,
+    pub phase: ClaimPhase,
+    pub volume: Option<String>,
+    pub capacity: Option<Quantity>,
+    pub bound_access_modes: Vec<String>,
+    /// `volume.kubernetes.io/selected-node`, set by the scheduler.
+    pub selected_node: Option<String>,
+    pub provisioning: bool,
+    pub pending_message: Option<String>,
+}
+
+impl Claim {
+    pub fn new(
+        namespace: String,
+        name: String,
+        labels: BTreeMap<String, String>,
+        spec: ClaimSpec,
+        storage_class: Option<String>,
+        owner_set: Option<String>,
+    ) -> Claim {
+        Claim {
+            namespace,
+            name,
+            uid: String::new(),
+            labels,
+            spec,
+            storage_class,
+            owner_set,
+            created_ms: 0,
+            phase: ClaimPhase::Pending,
+            volume: None,
+            capacity: None,
+            bound_access_modes: Vec::new(),
+            selected_node: None,
+            provisioning: false,
+            pending_message: None,
+        }
+    }
+    pub fn key(&self) -> Key {
+        (self.namespace.clone(), self.name.clone())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VolumePhase {
+    Available,
+    Bound,
+    Released,
+    Failed,
+}
+
+impl VolumePhase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VolumePhase::Available => "Available",
+            VolumePhase::Bound => "Bound",
+            VolumePhase::Released => "Released",
+            VolumePhase::Failed => "Failed",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClaimRef {
+    pub namespace: String,
+    pub name: String,
+    /// Empty for a claimRef written by hand before the claim exists.
+    pub uid: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Volume {
+    pub name: String,
+    pub uid: String,
+    pub labels: BTreeMap<String, String>,
+    pub capacity: Quantity,
+    pub access_modes: Vec<String>,
+    pub reclaim_policy: String,
+    pub storage_class: String,
+    pub volume_mode: String,
+    pub node_affinity: Option<Vec<String>>,
+    pub claim_ref: Option<ClaimRef>,
+    pub phase: VolumePhase,
+    pub created_ms: u64,
+}
+
+impl Volume {
+    pub fn from_spec(pv: &spec::PersistentVolume, uid: String, created_ms: u64) -> Volume {
+        Volume {
+            name: pv.meta.name.clone(),
+            uid,
+            labels: pv.meta.labels.clone(),
+            capacity: pv.capacity.clone(),
+            access_modes: pv.access_modes.clone(),
+            reclaim_policy: pv.reclaim_policy.clone(),
+            storage_class: pv.storage_class_name.clone(),
+            volume_mode: pv.volume_mode.clone(),
+            node_affinity: pv.node_affinity.clone(),
+            claim_ref: pv.claim_ref.as_ref().map(|(ns, name)| ClaimRef {
+                namespace: ns.clone(),
+                name: name.clone(),
+                uid: String::new(),
+            }),
+            phase: VolumePhase::Available,
+            created_ms,
+        }
+    }
+
+    pub fn same_spec(&self, pv: &spec::PersistentVolume) -> bool {
+        self.labels == pv.meta.labels
+            && self.capacity == pv.capacity
+            && self.access_modes == pv.access_modes
+    }
+
+    /// Whether a pod on `node` can use this volume (its nodeAffinity).
+    pub fn reachable_from(&self, node: &str) -> bool {
+        self.node_affinity
+            .as_ref()
+            .is_none_or(|nodes| nodes.iter().any(|n| n == node))
+    }
+}
+
+/// kubectl's short form of access modes (`RWO`, `ROX`, `RWX`, `RWOP`).
+pub fn access_modes_short(modes: &[String]) -> String {
+    let order = [
+        ("ReadWriteOnce", "RWO"),
+        ("ReadOnlyMany", "ROX"),
+        ("ReadWriteMany", "RWX"),
+        ("ReadWriteOncePod", "RWOP"),
+    ];
+    order
+        .iter()
+        .filter(|(long, _)| modes.iter().any(|m| m == long))
+        .map(|(_, short)| *short)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Orders names so that numeric suffixes sort as numbers (`web-2` < `web-10`).
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let (mut ai, mut bi) = (a.chars().peekable(), b.chars().peekable());
+    loop {
+        match (ai.peek().copied(), bi.peek().copied()) {
+            (None, None) => return std::cmp::Ordering::Equal,
+            (None, Some(_)) => return std::cmp::Ordering::Less,
+            (Some(_), None) => return std::cmp::Ordering::Greater,
+            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
+                let mut na = String::new();
+                while let Some(c) = ai.peek().copied().filter(char::is_ascii_digit) {
+                    na.push(c);
+                    ai.next();
+                }
+                let mut nb = String::new();
+                while let Some(c) = bi.peek().copied().filter(char::is_ascii_digit) {
+                    nb.push(c);
+                    bi.next();
+                }
+                let ta = na.trim_start_matches('0');
+                let tb = nb.trim_start_matches('0');
+                let ord = ta
+                    .len()
+                    .cmp(&tb.len())
+                    .then_with(|| ta.cmp(tb))
+                    .then_with(|| na.len().cmp(&nb.len()));
+                if ord != std::cmp::Ordering::Equal {
+                    return ord;
+                }
+            }
+            (Some(x), Some(y)) => {
+                if x != y {
+                    return x.cmp(&y);
+                }
+                ai.next();
+                bi.next();
+            }
+        }
+    }
+}
+
+fn ns_name_cmp(a: (&str, &str), b: (&str, &str)) -> std::cmp::Ordering {
+    a.0.cmp(b.0).then_with(|| natural_cmp(a.1, b.1))
+}
+
+/// Derives the plain view of the cluster.
+pub fn snapshot(c: &Cluster, now_ms: u64) -> Snapshot {
+    let mut statefulsets: Vec<StatefulSetView> = c
+        .sets
+        .values()
+        .map(|s| StatefulSetView {
+            namespace: s.set.meta.namespace.clone().unwrap_or_default(),
+            name: s.set.meta.name.clone(),
+            replicas: s.set.spec.replicas,
+            status: StatefulSetStatusView {
+                replicas: s.status.replicas,
+                ready_replicas: s.status.ready_replicas,
+                current_replicas: s.status.current_replicas,
+                updated_replicas: s.status.updated_replicas,
+                available_replicas: s.status.available_replicas,
+                current_revision: s.status.current_revision.clone(),
+                update_revision: s.status.update_revision.clone(),
+            },
+        })
+        .collect();
+    statefulsets.sort_by(|a, b| ns_name_cmp((&a.namespace, &a.name), (&b.namespace, &b.name)));
+    let mut pods: Vec<PodView> = c
+        .pods
+        .values()
+        .map(|p| PodView {
+            namespace: p.namespace.clone(),
+            name: p.name.clone(),
+            phase: p.phase.as_str().to_string(),
+            ready: p.ready,
+            status: p.status_text(),
+            ready_containers: p.ready_containers(),
+            node: p.node.clone(),
+            ip: p.ip.clone(),
+            restarts: p.restarts,
+            revision: p.revision.clone(),
+            terminating: p.is_terminating(),
+            age: human_duration(now_ms.saturating_sub(p.created_ms)),
+        })
+        .collect();
+    pods.sort_by(|a, b| ns_name_cmp((&a.namespace, &a.name), (&b.namespace, &b.name)));
+    let mut pvcs: Vec<ClaimView> = c
+        .claims
+        .values()
+        .map(|cl| ClaimView {
+            namespace: cl.namespace.clone(),
+            name: cl.name.clone(),
+            phase: cl.phase.as_str().to_string(),
+            volume: cl.volume.clone(),
+            storage_class: cl.storage_class.clone(),
+            capacity: cl.capacity.as_ref().map(|q| q.text.clone()),
+            access_modes: access_modes_short(&cl.bound_access_modes),
+        })
+        .collect();
+    pvcs.sort_by(|a, b| ns_name_cmp((&a.namespace, &a.name), (&b.namespace, &b.name)));
+    let mut pvs: Vec<VolumeView> = c
+        .volumes
+        .values()
+        .map(|v| VolumeView {
+            name: v.name.clone(),
+            phase: v.phase.as_str().to_string(),
+            claim: v
+                .claim_ref
+                .as_ref()
+                .map(|r| format!("{}/{}", r.namespace, r.name)),
+            storage_class: (!v.storage_class.is_empty()).then(|| v.storage_class.clone()),
+            capacity: v.capacity.text.clone(),
+            reclaim_policy: v.reclaim_policy.clone(),
+            access_modes: access_modes_short(&v.access_modes),
+        })
+        .collect();
+    pvs.sort_by(|a, b| natural_cmp(&a.name, &b.name));
+    let nodes = c
+        .nodes
+        .values()
+        .map(|n| NodeView {
+            name: n.name().to_string(),
+            ready: n.ready,
+            schedulable: !n.node.unschedulable,
+        })
+        .collect();
+    Snapshot {
+        time_seconds: now_ms / 1000,
+        statefulsets,
+        pods,
+        pvcs,
+        pvs,
+        nodes,
+        dns: crate::dns::records(c),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cmp::Ordering;
+
+    #[test]
+    fn natural_order_puts_numbers_in_order() {
+        assert_eq!(natural_cmp("web-2", "web-10"), Ordering::Less);
+        assert_eq!(natural_cmp("web-10", "web-9"), Ordering::Greater);
+        assert_eq!(natural_cmp("www-web-1", "www-web-1"), Ordering::Equal);
+        assert_eq!(natural_cmp("a", "b"), Ordering::Less);
+        assert_eq!(natural_cmp("web", "web-0"), Ordering::Less);
+    }
+
+    #[test]
+    fn access_modes_are_abbreviated_in_kubectl_order() {
+        let modes = vec!["ReadWriteMany".to_string(), "ReadWriteOnce".to_string()];
+        assert_eq!(access_modes_short(&modes), "RWO,RWX");
+    }
+}

@@ -1,0 +1,449 @@
+//! The StatefulSet controller as a pure function.
+//!
+//! Mirrors `pkg/controller/statefulset/stateful_set_control.go`:
+//! `updateStatefulSet` splits pods into `replicas` (ordinals in
+//! `[start, start+replicas)`) and `condemned` (the rest), runs
+//! `processReplica` over replicas in ordinal order, then `processCondemned`
+//! over condemned pods from the highest ordinal down, then the RollingUpdate
+//! pass. In OrderedReady ("monotonic") mode each pass stops at the first
+//! create, delete or unhealthy pod; Parallel ("burst") mode does not wait.
+//! Status is computed as `computeReplicaStatus` + `completeRollingUpdate` do.
+
+use std::collections::BTreeMap;
+
+use crate::reason::Reason;
+use crate::sim::state::*;
+use crate::sim::{Action, DeleteCause};
+use crate::spec::{PodManagementPolicy, StatefulSet, UpdateStrategy};
+
+/// `controller.ComputeHash`-style name for a template revision:
+/// FNV-32a of the canonical template, encoded with `rand.SafeEncodeString`.
+/// (Upstream hashes its own serialization, so the hash text differs from a
+/// real cluster's; its shape and stability are the same.)
+pub fn revision_name(set_name: &str, canonical_template: &str) -> String {
+    let mut hash: u32 = 0x811c_9dc5;
+    for b in canonical_template.bytes() {
+        hash ^= u32::from(b);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    let encoded: String = hash
+        .to_string()
+        .bytes()
+        .map(|b| ALPHANUMS[usize::from(b) % ALPHANUMS.len()] as char)
+        .collect();
+    format!("{set_name}-{encoded}")
+}
+
+fn parse_ordinal(set_name: &str, pod_name: &str) -> Option<i32> {
+    let rest = pod_name.strip_prefix(set_name)?.strip_prefix('-')?;
+    if rest.is_empty() || (rest.len() > 1 && rest.starts_with('0')) {
+        return None;
+    }
+    rest.parse::<i32>().ok()
+}
+
+/// The claim name for a template and ordinal: `<template>-<set>-<ordinal>`
+/// (`getPersistentVolumeClaimName`).
+pub fn claim_name(template: &str, set: &str, ordinal: i32) -> String {
+    format!("{template}-{set}-{ordinal}")
+}
+
+/// `newVersionedStatefulSetPod` / `newStatefulSetPod`: identity, labels,
+/// hostname/subdomain and the claim volumes for one ordinal.
+pub fn new_pod(s: &SetState, revision: &Revision, ordinal: i32) -> Pod {
+    let set = &s.set;
+    let ns = set.meta.namespace.clone().unwrap_or_default();
+    let name = format!("{}-{}", set.meta.name, ordinal);
+    let mut labels = revision.template.labels.clone();
+    labels.insert(
+        "controller-revision-hash".to_string(),
+        revision.name.clone(),
+    );
+    labels.insert(
+        "statefulset.kubernetes.io/pod-name".to_string(),
+        name.clone(),
+    );
+    labels.insert(
+        "apps.kubernetes.io/pod-index".to_string(),
+        ordinal.to_string(),
+    );
+    let mut spec = revision.template.spec.clone();
+    // updateStorage: template volumes named like a claim template are replaced.
+    for t in &set.spec.volume_claim_templates {
+        spec.claim_volumes.retain(|(v, _)| *v != t.name);
+        spec.claim_volumes
+            .push((t.name.clone(), claim_name(&t.name, &set.meta.name, ordinal)));
+    }
+    // updateIdentity: hostname = pod name, subdomain = serviceName.
+    spec.hostname = Some(name.clone());
+    spec.subdomain = (!set.spec.service_name.is_empty()).then(|| set.spec.service_name.clone());
+    Pod {
+        namespace: ns,
+        name,
+        uid: String::new(),
+        labels,
+        owner: Some(set.meta.name.clone()),
+        ordinal: Some(ordinal),
+        revision: Some(revision.name.clone()),
+        spec,
+        created_ms: 0,
+        deletion_ms: None,
+        node: None,
+        phase: PodPhase::Pending,
+        containers_running: false,
+        ready: false,
+        ready_since_ms: None,
+        ip: None,
+        restarts: 0,
+        unschedulable: None,
+    }
+}
+
+/// Claims the pod of `ordinal` needs that do not exist yet
+/// (`createMissingPersistentVolumeClaims`). Labels: the template's, plus the
+/// set selector's `matchLabels` (`getPersistentVolumeClaims`).
+fn missing_claims(
+    c: &Cluster,
+    set: &StatefulSet,
+    ordinal: i32,
+    default_class: Option<&str>,
+) -> Vec<Claim> {
+    let ns = set.meta.namespace.clone().unwrap_or_default();
+    set.spec
+        .volume_claim_templates
+        .iter()
+        .filter_map(|t| {
+            let name = claim_name(&t.name, &set.meta.name, ordinal);
+            if c.claims.contains_key(&(ns.clone(), name.clone())) {
+                return None;
+            }
+            let mut labels = t.labels.clone();
+            for (k, v) in &set.spec.selector.match_labels {
+                labels.insert(k.clone(), v.clone());
+            }
+            let class = t
+                .spec
+                .storage_class_name
+                .clone()
+                .or_else(|| default_class.map(str::to_string));
+            Some(Claim::new(
+                ns.clone(),
+                name,
+                labels,
+                t.spec.clone(),
+                class,
+                Some(set.meta.name.clone()),
+            ))
+        })
+        .collect()
+}
+
+fn is_unavailable(p: &Pod, min_ready: i32, now: u64) -> bool {
+    !p.is_running_and_available(min_ready, now) || p.is_terminating()
+}
+
+/// One reconcile of the StatefulSet `key`.
+pub fn sync_stateful_set(c: &Cluster, key: &Key, now: u64) -> Vec<Action> {
+    let Some(s) = c.sets.get(key) else {
+        return Vec::new();
+    };
+    let set = &s.set;
+    let mut actions = Vec::new();
+
+    // getStatefulSetRevisions: the update revision is the current template.
+    let update_name = revision_name(&set.meta.name, &set.spec.template.canonical);
+    let update_revision = match s.revisions.iter().find(|r| r.name == update_name) {
+        Some(r) => r.clone(),
+        None => {
+            let next = s.revisions.iter().map(|r| r.revision).max().unwrap_or(0) + 1;
+            let r = Revision {
+                name: update_name.clone(),
+                revision: next,
+                template: set.spec.template.clone(),
+            };
+            actions.push(Action::AddRevision {
+                set: key.clone(),
+                revision: r.clone(),
+            });
+            r
+        }
+    };
+    let current_revision = s
+        .revisions
+        .iter()
+        .find(|r| r.name == s.status.current_revision)
+        .cloned()
+        .unwrap_or_else(|| update_revision.clone());
+
+    let start = set.spec.ordinals_start;
+    let replica_count = set.spec.replicas.max(0);
+    let min_ready = set.spec.min_ready_seconds;
+    let monotonic = set.spec.pod_management_policy == PodManagementPolicy::OrderedReady;
+
+    let pods: Vec<&Pod> = c
+        .pods
+        .values()
+        .filter(|p| p.namespace == key.0 && p.owner.as_deref() == Some(set.meta.name.as_str()))
+        .collect();
+    let mut replicas: BTreeMap<i32, &Pod> = BTreeMap::new();
+    let mut condemned: Vec<&Pod> = Vec::new();
+    for p in &pods {
+        let Some(ord) = parse_ordinal(&set.meta.name, &p.name) else {
+            continue;
+        };
+        if ord >= start && ord < start + replica_count {
+            replicas.insert(ord, p);
+        } else {
+            condemned.push(p);
+        }
+    }
+    condemned
+        .sort_by_key(|p| std::cmp::Reverse(parse_ordinal(&set.meta.name, &p.name).unwrap_or(0)));
+
+    // The first unhealthy pod: replicas in order, then condemned from the lowest ordinal.
+    let first_unhealthy: Option<String> = (start..start + replica_count)
+        .filter_map(|o| replicas.get(&o))
+        .chain(condemned.iter().rev())
+        .find(|p| is_unavailable(p, min_ready, now))
+        .map(|p| p.name.clone());
+
+    let default_class = c.default_class();
+    let mut created_this_sync = 0;
+    let mut blocked = false;
+    // processReplica for each ordinal.
+    for ord in start..start + replica_count {
+        match replicas.get(&ord) {
+            Some(p) => {
+                if matches!(p.phase, PodPhase::Failed | PodPhase::Succeeded) {
+                    if !p.is_terminating() {
+                        actions.push(Action::DeletePod {
+                            pod: p.key(),
+                            reason_for: DeleteCause::Controller(Reason::DeleteFailedPod {
+                                namespace: key.0.clone(),
+                                set: set.meta.name.clone(),
+                                pod: p.name.clone(),
+                                phase: p.phase.as_str().to_string(),
+                            }),
+                        });
+                    }
+                    blocked = true;
+                    if monotonic {
+                        break;
+                    }
+                    continue;
+                }
+                if p.phase == PodPhase::Pending && p.deletion_ms.is_none() {
+                    // isPending: make sure its claims exist.
+                    for claim in missing_claims(c, set, ord, default_class) {
+                        actions.push(create_claim_action(key, set, &p.name, claim));
+                    }
+                }
+                if monotonic && (p.is_terminating() || !p.is_running_and_available(min_ready, now))
+                {
+                    blocked = true;
+                    break;
+                }
+            }
+            None => {
+                // PodClaimIsStale: a claim being deleted blocks the create (not modelled further).
+                let revision = if uses_current_revision(set, s, ord) {
+                    &current_revision
+                } else {
+                    &update_revision
+                };
+                let pod = new_pod(s, revision, ord);
+                for claim in missing_claims(c, set, ord, default_class) {
+                    actions.push(create_claim_action(key, set, &pod.name, claim));
+                }
+                let reason = Reason::CreatePod {
+                    namespace: key.0.clone(),
+                    set: set.meta.name.clone(),
+                    pod: pod.name.clone(),
+                    ordinal: ord,
+                    revision: revision.name.clone(),
+                    ordered: monotonic,
+                };
+                actions.push(Action::CreatePod { pod, reason });
+                created_this_sync += 1;
+                if monotonic {
+                    blocked = true;
+                    break;
+                }
+            }
+        }
+    }
+
+    // processCondemned, highest ordinal first.
+    if !blocked {
+        for p in &condemned {
+            if p.is_terminating() {
+                if monotonic {
+                    blocked = true;
+                    break;
+                }
+                continue;
+            }
+            let is_first_unhealthy = first_unhealthy.as_deref() == Some(p.name.as_str());
+            if monotonic && !p.is_running_and_available(min_ready, now) && !is_first_unhealthy {
+                blocked = true;
+                break;
+            }
+            actions.push(Action::DeletePod {
+                pod: p.key(),
+                reason_for: DeleteCause::Controller(Reason::DeleteCondemnedPod {
+                    namespace: key.0.clone(),
+                    set: set.meta.name.clone(),
+                    pod: p.name.clone(),
+                    ordinal: parse_ordinal(&set.meta.name, &p.name).unwrap_or(-1),
+                    replicas: replica_count,
+                }),
+            });
+            if monotonic {
+                blocked = true;
+                break;
+            }
+        }
+    }
+
+    // RollingUpdate: the highest ordinal not at the update revision goes first.
+    // (The MaxUnavailableStatefulSet feature gate is off by default: one at a time.)
+    if !blocked && created_this_sync == 0 {
+        if let UpdateStrategy::RollingUpdate { partition, .. } = &set.spec.update_strategy {
+            let update_min = start + (*partition).max(0);
+            for ord in (update_min..start + replica_count).rev() {
+                let Some(p) = replicas.get(&ord) else {
+                    continue;
+                };
+                if p.revision.as_deref() != Some(update_revision.name.as_str())
+                    && !p.is_terminating()
+                {
+                    actions.push(Action::DeletePod {
+                        pod: p.key(),
+                        reason_for: DeleteCause::Controller(Reason::DeletePodForUpdate {
+                            namespace: key.0.clone(),
+                            set: set.meta.name.clone(),
+                            pod: p.name.clone(),
+                            from_revision: p.revision.clone().unwrap_or_default(),
+                            to_revision: update_revision.name.clone(),
+                        }),
+                    });
+                    break;
+                }
+                if is_unavailable(p, min_ready, now) {
+                    break;
+                }
+            }
+        }
+    }
+
+    actions.push(Action::UpdateSetStatus {
+        set: key.clone(),
+        status: compute_status(s, &pods, &current_revision.name, &update_revision.name, now),
+    });
+    actions
+}
+
+fn create_claim_action(key: &Key, set: &StatefulSet, pod: &str, claim: Claim) -> Action {
+    let reason = Reason::CreateClaim {
+        namespace: key.0.clone(),
+        set: set.meta.name.clone(),
+        pod: pod.to_string(),
+        claim: claim.name.clone(),
+    };
+    Action::CreateClaim { claim, reason }
+}
+
+/// `newVersionedStatefulSetPod`: ordinals below the partition keep the
+/// current revision during a RollingUpdate.
+fn uses_current_revision(set: &StatefulSet, s: &SetState, ordinal: i32) -> bool {
+    match &set.spec.update_strategy {
+        UpdateStrategy::RollingUpdate { partition, .. } => {
+            s.status.current_revision != s.status.update_revision
+                && ordinal < set.spec.ordinals_start + partition
+        }
+        UpdateStrategy::OnDelete => false,
+    }
+}
+
+/// `computeReplicaStatus` over the set's pods, then `completeRollingUpdate`.
+fn compute_status(s: &SetState, pods: &[&Pod], current: &str, update: &str, now: u64) -> SetStatus {
+    let min_ready = s.set.spec.min_ready_seconds;
+    let mut st = SetStatus {
+        observed_generation: s.generation,
+        current_revision: current.to_string(),
+        update_revision: update.to_string(),
+        ..SetStatus::default()
+    };
+    for p in pods {
+        st.replicas += 1;
+        if p.is_running_and_ready() {
+            st.ready_replicas += 1;
+            if p.is_running_and_available(min_ready, now) {
+                st.available_replicas += 1;
+            }
+        }
+        if !p.is_terminating() {
+            if p.revision.as_deref() == Some(current) {
+                st.current_replicas += 1;
+            }
+            if p.revision.as_deref() == Some(update) {
+                st.updated_replicas += 1;
+            }
+        }
+    }
+    if matches!(
+        s.set.spec.update_strategy,
+        UpdateStrategy::RollingUpdate { .. }
+    ) && st.updated_replicas == st.replicas
+        && st.ready_replicas == st.replicas
+    {
+        st.current_replicas = st.updated_replicas;
+        st.current_revision = st.update_revision.clone();
+    }
+    st
+}
+
+/// `ValidateStatefulSetUpdate`: only some spec fields may change.
+pub fn validate_update(old: &StatefulSet, new: &StatefulSet) -> Option<String> {
+    let mut a = old.spec.clone();
+    let b = &new.spec;
+    a.replicas = b.replicas;
+    a.ordinals_start = b.ordinals_start;
+    a.template = b.template.clone();
+    a.update_strategy = b.update_strategy.clone();
+    a.revision_history_limit = b.revision_history_limit;
+    a.when_deleted = b.when_deleted;
+    a.when_scaled = b.when_scaled;
+    a.min_ready_seconds = b.min_ready_seconds;
+    (a != *b).then(|| format!(
+        "The StatefulSet \"{}\" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+        new.meta.name
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn revision_names_are_stable_and_safe() {
+        let a = revision_name("web", "{\"x\":1}");
+        assert_eq!(a, revision_name("web", "{\"x\":1}"));
+        assert_ne!(a, revision_name("web", "{\"x\":2}"));
+        let suffix = a.strip_prefix("web-").unwrap_or("");
+        assert!(!suffix.is_empty());
+        assert!(suffix
+            .bytes()
+            .all(|b| b"bcdfghjklmnpqrstvwxz2456789".contains(&b)));
+    }
+
+    #[test]
+    fn ordinals_parse_like_upstream() {
+        assert_eq!(parse_ordinal("web", "web-0"), Some(0));
+        assert_eq!(parse_ordinal("web", "web-12"), Some(12));
+        assert_eq!(parse_ordinal("web", "web-01"), None);
+        assert_eq!(parse_ordinal("web", "webx-1"), None);
+        assert_eq!(parse_ordinal("web", "web-"), None);
+    }
+}

@@ -1,0 +1,296 @@
+//! stsplay-web: the Yew front end of the stsplay playground.
+//!
+//! All state lives in one reducer ([`state::State`]); every view below is a
+//! function of it. The simulation itself is `stsplay_core::Simulation`.
+
+pub mod format;
+pub mod panic;
+pub mod state;
+
+use std::rc::Rc;
+
+use gloo_timers::callback::Interval;
+use stsplay_core::{Simulation, Snapshot};
+use web_sys::{Element, HtmlTextAreaElement};
+use yew::prelude::*;
+
+pub use panic::{install_panic_hook, show_crash_banner};
+pub use state::{Action, State, Status};
+
+/// Milliseconds between steps while playing.
+pub const PLAY_INTERVAL_MS: u32 = 300;
+
+/// The whole playground.
+#[function_component(App)]
+pub fn app() -> Html {
+    let state = use_reducer(State::default);
+
+    // Play: one Tick per interval while `playing`; dropping the Interval stops it.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(state.playing, move |playing| {
+            let interval = playing.then(|| {
+                Interval::new(PLAY_INTERVAL_MS, move || dispatcher.dispatch(Action::Tick))
+            });
+            move || drop(interval)
+        });
+    }
+
+    let button = |action: Action| {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(action.clone()))
+    };
+
+    let oninput = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |e: InputEvent| {
+            let editor: HtmlTextAreaElement = e.target_unchecked_into();
+            dispatcher.dispatch(Action::Edit(editor.value()));
+        })
+    };
+    let onkeydown = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
+                e.prevent_default();
+                let editor: HtmlTextAreaElement = e.target_unchecked_into();
+                dispatcher.dispatch(Action::Edit(editor.value()));
+                dispatcher.dispatch(Action::Apply);
+            }
+        })
+    };
+
+    // Buttons stay operable (and focusable) when they would do nothing; they
+    // are only dimmed, and the status line says why nothing happened.
+    let back_idle = (!state.can_back()).then_some("true");
+    let step_idle = (!state.has_pending()).then_some("true");
+
+    html! {
+        <div class="app">
+            <header class="top">
+                <h1>{ "stsplay" }</h1>
+                <p class="tagline">
+                    { "A Kubernetes StatefulSet playground: edit manifests, apply them, and step through what the controllers do." }
+                </p>
+            </header>
+            <main class="layout">
+                <section class="left" aria-label="Editor and controls">
+                    <div class="controls">
+                        <button type="button" class="primary" onclick={button(Action::Apply)}
+                            title="Apply the manifests (Ctrl+Enter)">{ "Apply" }</button>
+                        <button type="button" onclick={button(Action::Step)}
+                            data-idle={step_idle}>{ "Step" }</button>
+                        <button type="button" onclick={button(Action::Back)}
+                            data-idle={back_idle}>{ "Back" }</button>
+                        <button type="button" onclick={button(Action::TogglePlay)}
+                            data-idle={if state.playing { None } else { step_idle }}>
+                            { if state.playing { "Pause" } else { "Play" } }
+                        </button>
+                        <button type="button" onclick={button(Action::Reset)}
+                            title="New simulation (default seed), then apply the manifests">{ "Reset" }</button>
+                    </div>
+                    <label for="manifests" class="editor-label">{ "Manifests" }</label>
+                    <textarea id="manifests" class="editor" spellcheck="false"
+                        autocomplete="off" autocapitalize="off" wrap="off"
+                        aria-describedby="manifests-hint"
+                        value={state.editor.clone()} {oninput} {onkeydown} />
+                    <p id="manifests-hint" class="hint">
+                        { "Ctrl+Enter applies, like kubectl apply -f. Reset starts a new cluster." }
+                    </p>
+                    { view_status(&state.status) }
+                    <StepLog sim={Rc::clone(&state.sim)} />
+                </section>
+                <section class="right" aria-label="Cluster">
+                    <ClusterView sim={Rc::clone(&state.sim)} snapshot={Rc::clone(&state.snapshot)} />
+                </section>
+            </main>
+        </div>
+    }
+}
+
+/// The status line, or the error alert with one line per diagnostic.
+fn view_status(status: &Status) -> Html {
+    match status {
+        Status::Info(lines) => html! {
+            <p class="status" role="status">{ lines.join("\n") }</p>
+        },
+        Status::Error(failure) => html! {
+            <div class="apply-error" role="alert">
+                <p class="message">{ &failure.message }</p>
+                if !failure.diagnostics.is_empty() {
+                    <ul class="diagnostics">
+                        { for failure.diagnostics.iter().map(|d| html! { <li>{ d }</li> }) }
+                    </ul>
+                }
+                <p class="note">{ "Nothing was changed." }</p>
+            </div>
+        },
+    }
+}
+
+/// Props holding the current simulation; equal only if it is the same one.
+#[derive(Properties, Clone)]
+pub struct SimProps {
+    pub sim: Rc<Simulation>,
+    #[prop_or_default]
+    pub snapshot: Option<Rc<Snapshot>>,
+}
+
+impl PartialEq for SimProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.sim, &other.sim)
+            && match (&self.snapshot, &other.snapshot) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+    }
+}
+
+/// The step log, newest at the bottom and scrolled into view.
+#[function_component(StepLog)]
+fn step_log(props: &SimProps) -> Html {
+    let list = use_node_ref();
+    let steps = props.sim.steps();
+    {
+        let list = list.clone();
+        use_effect_with(steps.len(), move |_| {
+            if let Some(el) = list.cast::<Element>() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
+    }
+    html! {
+        <section class="log" aria-labelledby="log-heading">
+            <h2 id="log-heading">{ "Steps" }</h2>
+            if steps.is_empty() {
+                <p class="empty">{ "No steps yet: press Step or Play." }</p>
+            }
+            <ol aria-label="Step log" class="steps" ref={list} tabindex="0">
+                { for steps.iter().map(|step| html! {
+                    <li key={step.index}>
+                        <span class="t">{ format!("{} s", format::seconds(step.time_ms)) }</span>
+                        { " " }
+                        <span class="msg">{ step.message() }</span>
+                        { " " }
+                        <a href={step.reason.upstream()} target="_blank" rel="noopener">{ "upstream" }</a>
+                    </li>
+                }) }
+            </ol>
+        </section>
+    }
+}
+
+/// Props for [`ClusterView`].
+#[derive(Properties, Clone)]
+pub struct ClusterProps {
+    pub sim: Rc<Simulation>,
+    pub snapshot: Rc<Snapshot>,
+}
+
+impl PartialEq for ClusterProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.sim, &other.sim) && Rc::ptr_eq(&self.snapshot, &other.snapshot)
+    }
+}
+
+/// Clock, StatefulSet summary and the four tables.
+#[function_component(ClusterView)]
+fn cluster_view(props: &ClusterProps) -> Html {
+    let snap = &*props.snapshot;
+    let sim = &*props.sim;
+    let steps = sim.steps().len();
+    html! {
+        <>
+            <div class="summary">
+                <p class="clock">
+                    <span class="time">{ format::clock(sim.now_ms()) }</span>
+                    <span class="meta">
+                        { format!(" · {steps} step{}", if steps == 1 { "" } else { "s" }) }
+                        { if sim.has_pending() { " · more pending" } else { " · settled" } }
+                    </span>
+                </p>
+                <ul class="statefulsets" aria-label="StatefulSets">
+                    if snap.statefulsets.is_empty() {
+                        <li class="empty">{ "No StatefulSets" }</li>
+                    }
+                    { for snap.statefulsets.iter().map(|sts| html! {
+                        <li>
+                            <strong>{ format!("statefulset.apps/{}", format::qualified(&sts.namespace, &sts.name)) }</strong>
+                            { " READY " }<span class="ready">{ format::sts_ready(sts) }</span>
+                            { for format::status_counts(sts, &snap.pods).into_iter().map(|(status, n)| html! {
+                                <span class={classes!("count", format::status_class(&status))}>
+                                    { format!("{status} {n}") }
+                                </span>
+                            }) }
+                        </li>
+                    }) }
+                </ul>
+            </div>
+            { table("Pods", &["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE"],
+                snap.pods.iter().map(|p| html! {
+                    <tr>
+                        <td>{ format::qualified(&p.namespace, &p.name) }</td>
+                        <td>{ &p.ready_containers }</td>
+                        <td class={classes!("st", format::status_class(&p.status))}>{ &p.status }</td>
+                        <td>{ p.restarts }</td>
+                        <td>{ &p.age }</td>
+                        <td>{ format::or_none(&p.ip) }</td>
+                        <td>{ format::or_none(&p.node) }</td>
+                    </tr>
+                }).collect()) }
+            { table("PersistentVolumeClaims", &["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS"],
+                snap.pvcs.iter().map(|c| html! {
+                    <tr>
+                        <td>{ format::qualified(&c.namespace, &c.name) }</td>
+                        <td class={classes!("st", format::status_class(&c.phase))}>{ &c.phase }</td>
+                        <td class="long">{ c.volume.clone().unwrap_or_default() }</td>
+                        <td>{ c.capacity.clone().unwrap_or_default() }</td>
+                        <td>{ &c.access_modes }</td>
+                        <td>{ c.storage_class.clone().unwrap_or_else(|| "<unset>".to_string()) }</td>
+                    </tr>
+                }).collect()) }
+            { table("PersistentVolumes", &["NAME", "CAPACITY", "ACCESS MODES", "RECLAIM POLICY", "STATUS", "CLAIM", "STORAGECLASS"],
+                snap.pvs.iter().map(|v| html! {
+                    <tr>
+                        <td class="long">{ &v.name }</td>
+                        <td>{ &v.capacity }</td>
+                        <td>{ &v.access_modes }</td>
+                        <td>{ &v.reclaim_policy }</td>
+                        <td class={classes!("st", format::status_class(&v.phase))}>{ &v.phase }</td>
+                        <td>{ v.claim.clone().unwrap_or_default() }</td>
+                        <td>{ v.storage_class.clone().unwrap_or_default() }</td>
+                    </tr>
+                }).collect()) }
+            { table("DNS records", &["NAME", "TYPE", "DATA"],
+                snap.dns.iter().map(|r| html! {
+                    <tr>
+                        <td class="long">{ &r.name }</td>
+                        <td>{ &r.record_type }</td>
+                        <td>{ &r.data }</td>
+                    </tr>
+                }).collect()) }
+        </>
+    }
+}
+
+/// A captioned table; with no rows it shows one "No resources found" row.
+fn table(caption: &str, headers: &[&str], rows: Vec<Html>) -> Html {
+    html! {
+        <div class="table-wrap">
+            <table>
+                <caption>{ caption }</caption>
+                <thead>
+                    <tr>{ for headers.iter().map(|h| html! { <th scope="col">{ *h }</th> }) }</tr>
+                </thead>
+                <tbody>
+                    if rows.is_empty() {
+                        <tr class="empty"><td colspan={headers.len().to_string()}>{ "No resources found" }</td></tr>
+                    } else {
+                        { for rows }
+                    }
+                </tbody>
+            </table>
+        </div>
+    }
+}

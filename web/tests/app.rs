@@ -1,0 +1,271 @@
+//! Browser tests: mount `App` into a fresh <div>, click real buttons, and read
+//! the DOM. Run with
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p stsplay-web --target wasm32-unknown-unknown`.
+#![cfg(target_arch = "wasm32")]
+
+use stsplay_web::App;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlTextAreaElement, InputEvent, InputEventInit};
+use yew::scheduler::flush;
+use yew::AppHandle;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A mounted app; unmounted and removed from the page on drop.
+struct Mounted {
+    root: Element,
+    handle: Option<AppHandle<App>>,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            handle.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+async fn mount() -> Mounted {
+    let document = gloo_document();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let handle = yew::Renderer::<App>::with_root(root.clone()).render();
+    flush().await;
+    Mounted {
+        root,
+        handle: Some(handle),
+    }
+}
+
+fn gloo_document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .map(|i| list.item(i).unwrap().dyn_into::<Element>().unwrap())
+        .collect()
+}
+
+fn text(el: &Element) -> String {
+    el.text_content().unwrap_or_default().trim().to_string()
+}
+
+fn button(root: &Element, name: &str) -> HtmlElement {
+    all(root, "button")
+        .into_iter()
+        .find(|b| text(b) == name)
+        .unwrap_or_else(|| panic!("no button {name:?}"))
+        .dyn_into()
+        .unwrap()
+}
+
+async fn click(root: &Element, name: &str) {
+    button(root, name).click();
+    flush().await;
+}
+
+fn textarea(root: &Element) -> HtmlTextAreaElement {
+    root.query_selector("textarea")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap()
+}
+
+/// The table whose caption is `caption`.
+fn table(root: &Element, caption: &str) -> Element {
+    all(root, "table")
+        .into_iter()
+        .find(|t| {
+            t.query_selector("caption")
+                .unwrap()
+                .is_some_and(|c| text(&c) == caption)
+        })
+        .unwrap_or_else(|| panic!("no table captioned {caption:?}"))
+}
+
+fn headers(table: &Element) -> Vec<String> {
+    all(table, "thead th").iter().map(text).collect()
+}
+
+/// Body rows as cell texts.
+fn rows(table: &Element) -> Vec<Vec<String>> {
+    all(table, "tbody tr")
+        .iter()
+        .map(|tr| all(tr, "td").iter().map(text).collect())
+        .collect()
+}
+
+fn step_count(root: &Element) -> usize {
+    all(root, "ol[aria-label='Step log'] > li").len()
+}
+
+fn pods_all_running(root: &Element) -> bool {
+    let pods = rows(&table(root, "Pods"));
+    ["web-0", "web-1", "web-2"].iter().all(|name| {
+        pods.iter()
+            .any(|r| r.len() >= 3 && r[0] == *name && r[1] == "1/1" && r[2] == "Running")
+    })
+}
+
+#[wasm_bindgen_test]
+async fn loads_with_the_default_example_and_four_tables() {
+    let app = mount().await;
+    let root = &app.root;
+
+    let editor = textarea(root);
+    assert!(editor.value().contains("kind: StatefulSet"));
+    let label = root
+        .query_selector("label[for='manifests']")
+        .unwrap()
+        .unwrap();
+    assert_eq!(text(&label), "Manifests");
+    assert_eq!(editor.id(), "manifests");
+
+    let captions: Vec<String> = all(root, "table > caption").iter().map(text).collect();
+    for caption in [
+        "Pods",
+        "PersistentVolumeClaims",
+        "PersistentVolumes",
+        "DNS records",
+    ] {
+        assert!(
+            captions.iter().any(|c| c == caption),
+            "missing {caption}: {captions:?}"
+        );
+    }
+    assert_eq!(
+        headers(&table(root, "Pods")),
+        ["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE"]
+    );
+    assert_eq!(
+        headers(&table(root, "DNS records")),
+        ["NAME", "TYPE", "DATA"]
+    );
+    for name in ["Apply", "Step", "Back", "Play", "Reset"] {
+        button(root, name);
+    }
+    // The default example is applied on load.
+    let summary = text(&root.query_selector(".statefulsets").unwrap().unwrap());
+    assert!(summary.contains("statefulset.apps/web"), "{summary}");
+    assert!(text(&root.query_selector(".clock").unwrap().unwrap()).starts_with("t = "));
+}
+
+#[wasm_bindgen_test]
+async fn stepping_brings_up_three_ready_pods_and_their_dns() {
+    let app = mount().await;
+    let root = &app.root;
+
+    let mut clicks = 0;
+    while !pods_all_running(root) {
+        assert!(
+            clicks < 300,
+            "pods not Running after 300 steps: {:?}",
+            rows(&table(root, "Pods"))
+        );
+        click(root, "Step").await;
+        clicks += 1;
+    }
+    // Each Step records at least one entry (apply records its own, too).
+    assert!(step_count(root) >= clicks);
+
+    let dns = rows(&table(root, "DNS records"));
+    assert!(
+        dns.iter()
+            .any(|r| r[0] == "web-0.nginx.default.svc.cluster.local"),
+        "{dns:?}"
+    );
+    // Every step has an upstream link that opens safely.
+    let link = root
+        .query_selector("ol[aria-label='Step log'] > li a")
+        .unwrap()
+        .unwrap();
+    assert_eq!(text(&link), "upstream");
+    assert_eq!(link.get_attribute("target").as_deref(), Some("_blank"));
+    assert_eq!(link.get_attribute("rel").as_deref(), Some("noopener"));
+}
+
+#[wasm_bindgen_test]
+async fn invalid_yaml_shows_an_alert_and_changes_nothing() {
+    let app = mount().await;
+    let root = &app.root;
+    for _ in 0..4 {
+        click(root, "Step").await;
+    }
+    let pods_before = rows(&table(root, "Pods"));
+    let steps_before = step_count(root);
+    assert!(root.query_selector("[role='alert']").unwrap().is_none());
+
+    let editor = textarea(root);
+    editor.set_value("kind: [");
+    let init = InputEventInit::new();
+    init.set_bubbles(true);
+    let event = InputEvent::new_with_event_init_dict("input", &init).unwrap();
+    editor.dispatch_event(&event).unwrap();
+    flush().await;
+    click(root, "Apply").await;
+
+    let alert = root
+        .query_selector("[role='alert']")
+        .unwrap()
+        .expect("an alert after a failed apply");
+    let message = text(&alert);
+    assert!(message.contains("line"), "{message}");
+    assert_eq!(rows(&table(root, "Pods")), pods_before);
+    assert_eq!(step_count(root), steps_before);
+    // The text the user typed is kept.
+    assert_eq!(textarea(root).value(), "kind: [");
+}
+
+#[wasm_bindgen_test]
+async fn back_after_step_restores_the_step_count() {
+    let app = mount().await;
+    let root = &app.root;
+    click(root, "Step").await;
+    click(root, "Step").await;
+    let before = step_count(root);
+    click(root, "Step").await;
+    assert!(step_count(root) > before);
+    click(root, "Back").await;
+    assert_eq!(step_count(root), before);
+}
+
+#[wasm_bindgen_test]
+async fn play_toggles_to_pause_and_back() {
+    let app = mount().await;
+    let root = &app.root;
+    click(root, "Play").await;
+    button(root, "Pause");
+    click(root, "Pause").await;
+    button(root, "Play");
+}
+
+#[wasm_bindgen_test]
+async fn reset_starts_over() {
+    let app = mount().await;
+    let root = &app.root;
+    let initial = step_count(root);
+    click(root, "Step").await;
+    click(root, "Step").await;
+    assert!(step_count(root) > initial);
+    click(root, "Reset").await;
+    assert_eq!(step_count(root), initial);
+    assert!(textarea(root).value().contains("kind: StatefulSet"));
+}
+
+#[wasm_bindgen_test]
+fn crash_banner_is_a_visible_alert_with_reload() {
+    let banner = stsplay_web::show_crash_banner("boom").expect("banner");
+    assert_eq!(banner.get_attribute("role").as_deref(), Some("alert"));
+    assert!(text(&banner).starts_with("stsplay crashed: boom"));
+    let reload = banner.query_selector("button").unwrap().unwrap();
+    assert_eq!(text(&reload), "Reload");
+    // Shown once only.
+    let again = stsplay_web::show_crash_banner("again").unwrap();
+    assert!(text(&again).contains("boom"));
+    banner.remove();
+}
