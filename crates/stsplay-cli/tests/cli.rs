@@ -49,27 +49,28 @@ fn failing_commands_do_not_stop_the_script() {
     assert!(out.contains("kind-worker3"), "{out}");
 }
 
+fn sorted_keys(v: &serde_json::Value) -> Vec<&str> {
+    let mut keys: Vec<&str> = v
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    keys.sort();
+    keys
+}
+
 #[test]
 fn json_has_the_contract_keys() {
     let script = "kubectl apply -f manifests/web.yaml\nkubectl rollout status sts/web\n";
     let (out, _, code) = stsplay(&["run", "-", "--json", "--seed", "4"], script);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
-    let step = &v["steps"][0];
-    let mut keys: Vec<&str> = step
-        .as_object()
-        .map(|o| o.keys().map(String::as_str).collect())
-        .unwrap_or_default();
-    keys.sort();
-    assert_eq!(keys, ["command", "exitCode", "output", "timeSeconds"]);
-    let fin = &v["final"];
-    let mut keys: Vec<&str> = fin
-        .as_object()
-        .map(|o| o.keys().map(String::as_str).collect())
-        .unwrap_or_default();
-    keys.sort();
     assert_eq!(
-        keys,
+        sorted_keys(&v["steps"][0]),
+        ["command", "exitCode", "output", "timeSeconds"]
+    );
+    let fin = &v["final"];
+    assert_eq!(
+        sorted_keys(fin),
         [
             "dns",
             "nodes",
@@ -80,14 +81,8 @@ fn json_has_the_contract_keys() {
             "timeSeconds"
         ]
     );
-    let pod = &fin["pods"][0];
-    let mut keys: Vec<&str> = pod
-        .as_object()
-        .map(|o| o.keys().map(String::as_str).collect())
-        .unwrap_or_default();
-    keys.sort();
     assert_eq!(
-        keys,
+        sorted_keys(&fin["pods"][0]),
         [
             "ip",
             "name",
@@ -101,14 +96,12 @@ fn json_has_the_contract_keys() {
             "terminating"
         ]
     );
-    let sts = &fin["statefulsets"][0]["status"];
-    let mut keys: Vec<&str> = sts
-        .as_object()
-        .map(|o| o.keys().map(String::as_str).collect())
-        .unwrap_or_default();
-    keys.sort();
     assert_eq!(
-        keys,
+        sorted_keys(&fin["statefulsets"][0]),
+        ["name", "namespace", "replicas", "status"]
+    );
+    assert_eq!(
+        sorted_keys(&fin["statefulsets"][0]["status"]),
         [
             "availableReplicas",
             "currentReplicas",
@@ -119,14 +112,8 @@ fn json_has_the_contract_keys() {
             "updatedReplicas"
         ]
     );
-    let pvc = &fin["pvcs"][0];
-    let mut keys: Vec<&str> = pvc
-        .as_object()
-        .map(|o| o.keys().map(String::as_str).collect())
-        .unwrap_or_default();
-    keys.sort();
     assert_eq!(
-        keys,
+        sorted_keys(&fin["pvcs"][0]),
         [
             "capacity",
             "name",
@@ -136,14 +123,8 @@ fn json_has_the_contract_keys() {
             "volume"
         ]
     );
-    let pv = &fin["pvs"][0];
-    let mut keys: Vec<&str> = pv
-        .as_object()
-        .map(|o| o.keys().map(String::as_str).collect())
-        .unwrap_or_default();
-    keys.sort();
     assert_eq!(
-        keys,
+        sorted_keys(&fin["pvs"][0]),
         [
             "capacity",
             "claim",
@@ -153,6 +134,11 @@ fn json_has_the_contract_keys() {
             "storageClass"
         ]
     );
+    assert_eq!(
+        sorted_keys(&fin["nodes"][0]),
+        ["name", "ready", "schedulable"]
+    );
+    assert_eq!(sorted_keys(&fin["dns"][0]), ["data", "name", "type"]);
     assert_eq!(fin["pods"][0]["name"], "web-0");
     assert_eq!(fin["pods"][2]["name"], "web-2");
     assert_eq!(fin["statefulsets"][0]["status"]["readyReplicas"], 3);

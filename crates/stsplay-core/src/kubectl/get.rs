@@ -183,26 +183,13 @@ fn rows(c: &Cluster, now: u64, r: Resource) -> (Vec<&'static str>, Vec<&'static 
                         format!("{}/{}", s.status.ready_replicas, s.set.spec.replicas),
                         age(now, s.created_ms),
                     ],
-                    wide: vec![
-                        s.set
-                            .spec
-                            .template
-                            .spec
-                            .containers
-                            .iter()
-                            .map(|c| c.name.clone())
-                            .collect::<Vec<_>>()
-                            .join(","),
-                        s.set
-                            .spec
-                            .template
-                            .spec
-                            .containers
-                            .iter()
-                            .map(|c| c.image.clone())
-                            .collect::<Vec<_>>()
-                            .join(","),
-                    ],
+                    wide: {
+                        let containers = &s.set.spec.template.spec.containers;
+                        let join = |f: fn(&crate::spec::Container) -> &str| {
+                            containers.iter().map(f).collect::<Vec<_>>().join(",")
+                        };
+                        vec![join(|c| &c.name), join(|c| &c.image)]
+                    },
                 })
                 .collect(),
         ),

@@ -576,7 +576,11 @@ fn rollout(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
     // unchanged message repeats when the status changed in another field.
     let mut last_seen = None;
     for _ in 0..MAX_EVENTS_PER_WAIT {
-        let observed = sim.cluster().sets.get(&key).map(|s| (s.generation, s.status.clone()));
+        let observed = sim
+            .cluster()
+            .sets
+            .get(&key)
+            .map(|s| (s.generation, s.status.clone()));
         let (msg, done) = match rollout_message(sim, &key) {
             Ok(v) => v,
             Err(e) => {
