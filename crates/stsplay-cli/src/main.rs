@@ -29,11 +29,7 @@ struct DirFiles {
 impl FileSource for DirFiles {
     fn read(&self, path: &str) -> Result<String, String> {
         let p = Path::new(path);
-        let full = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            self.base.join(p)
-        };
+        let full = if p.is_absolute() { p.to_path_buf() } else { self.base.join(p) };
         std::fs::read_to_string(&full).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => format!("the path \"{path}\" does not exist"),
             _ => format!("error reading \"{path}\": {e}"),
@@ -62,15 +58,11 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
             "--json" => json = true,
             "--seed" => {
                 let v = it.next().ok_or("stsplay: --seed needs a number")?;
-                seed = v
-                    .parse()
-                    .map_err(|_| format!("stsplay: invalid --seed \"{v}\""))?;
+                seed = v.parse().map_err(|_| format!("stsplay: invalid --seed \"{v}\""))?;
             }
             s if s.starts_with("--seed=") => {
                 let v = &s["--seed=".len()..];
-                seed = v
-                    .parse()
-                    .map_err(|_| format!("stsplay: invalid --seed \"{v}\""))?;
+                seed = v.parse().map_err(|_| format!("stsplay: invalid --seed \"{v}\""))?;
             }
             s if s.starts_with("--") => return Err(format!("stsplay: unknown flag {s}")),
             s => {
@@ -86,10 +78,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if matches!(
-        args.first().map(String::as_str),
-        Some("-h" | "--help" | "help")
-    ) {
+    if matches!(args.first().map(String::as_str), Some("-h" | "--help" | "help")) {
         println!("{USAGE}");
         return ExitCode::SUCCESS;
     }
@@ -114,10 +103,7 @@ fn main() -> ExitCode {
     } else {
         match std::fs::read_to_string(&opts.script) {
             Ok(s) => {
-                let base = Path::new(&opts.script)
-                    .parent()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_default();
+                let base = Path::new(&opts.script).parent().map(Path::to_path_buf).unwrap_or_default();
                 (s, base)
             }
             Err(e) => {

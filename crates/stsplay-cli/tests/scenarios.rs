@@ -12,8 +12,7 @@ struct Dir(PathBuf);
 
 impl FileSource for Dir {
     fn read(&self, path: &str) -> Result<String, String> {
-        std::fs::read_to_string(self.0.join(path))
-            .map_err(|_| format!("the path \"{path}\" does not exist"))
+        std::fs::read_to_string(self.0.join(path)).map_err(|_| format!("the path \"{path}\" does not exist"))
     }
 }
 
@@ -22,8 +21,7 @@ fn scenario_dir() -> PathBuf {
 }
 
 pub fn run_scenario(script: &Path) -> String {
-    let text =
-        std::fs::read_to_string(script).unwrap_or_else(|e| panic!("{}: {e}", script.display()));
+    let text = std::fs::read_to_string(script).unwrap_or_else(|e| panic!("{}: {e}", script.display()));
     let mut sim = Simulation::new(kubectl::script_seed(&text));
     let results = kubectl::run_script(&mut sim, &text, &Dir(scenario_dir()));
     kubectl::transcript(&results)
@@ -59,11 +57,7 @@ fn scenarios_match_expected_transcripts() {
             failures.push(format!("--- {} (got) ---\n{got}", expected_path.display()));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "scenario transcripts differ (UPDATE_EXPECT=1 to accept):\n{}",
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "scenario transcripts differ (UPDATE_EXPECT=1 to accept):\n{}", failures.join("\n"));
 }
 
 #[test]
@@ -74,14 +68,9 @@ fn scenarios_are_deterministic() {
 
 #[test]
 fn every_scenario_also_runs_on_wasm32() {
-    let wasm = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../stsplay-core/tests/wasm.rs"),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    for entry in std::fs::read_dir(scenario_dir())
-        .unwrap_or_else(|e| panic!("{e}"))
-        .filter_map(Result::ok)
-    {
+    let wasm = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../stsplay-core/tests/wasm.rs"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    for entry in std::fs::read_dir(scenario_dir()).unwrap_or_else(|e| panic!("{e}")).filter_map(Result::ok) {
         let path = entry.path();
         let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
             continue;

@@ -29,41 +29,26 @@ pub fn endpoints<'a>(c: &'a Cluster, s: &ServiceState) -> Vec<&'a Pod> {
         .values()
         .filter(|p| p.namespace == ns && p.ip.is_some())
         .filter(|p| svc.selector.iter().all(|(k, v)| p.labels.get(k) == Some(v)))
-        .filter(|p| {
-            if svc.publish_not_ready_addresses {
-                true
-            } else {
-                p.ready && !p.is_terminating()
-            }
-        })
+        .filter(|p| if svc.publish_not_ready_addresses { true } else { p.ready && !p.is_terminating() })
         .collect();
     pods.sort_by(|a, b| natural_cmp(&a.name, &b.name));
     pods
 }
 
 fn service_fqdn(s: &ServiceState) -> String {
-    format!(
-        "{}.{}.svc.{CLUSTER_DOMAIN}",
-        s.service.meta.name,
-        s.service.meta.namespace.as_deref().unwrap_or_default()
-    )
+    format!("{}.{}.svc.{CLUSTER_DOMAIN}", s.service.meta.name, s.service.meta.namespace.as_deref().unwrap_or_default())
 }
 
 /// The per-pod name under a headless service, if the pod has one there.
 fn pod_fqdn(s: &ServiceState, p: &Pod) -> Option<String> {
     let host = p.spec.hostname.as_deref()?;
-    (p.spec.subdomain.as_deref() == Some(s.service.meta.name.as_str()))
-        .then(|| format!("{host}.{}", service_fqdn(s)))
+    (p.spec.subdomain.as_deref() == Some(s.service.meta.name.as_str())).then(|| format!("{host}.{}", service_fqdn(s)))
 }
 
 /// All A records, sorted by name (numeric ordinals in order) then data.
 pub fn records(c: &Cluster) -> Vec<DnsRecordView> {
     let mut out = Vec::new();
-    let a = |name: String, ip: &str| DnsRecordView {
-        name,
-        record_type: "A".to_string(),
-        data: ip.to_string(),
-    };
+    let a = |name: String, ip: &str| DnsRecordView { name, record_type: "A".to_string(), data: ip.to_string() };
     for s in c.services.values() {
         if s.service.is_headless() {
             for p in endpoints(c, s) {
@@ -85,11 +70,7 @@ pub fn records(c: &Cluster) -> Vec<DnsRecordView> {
 /// Resolves an absolute name to addresses (A records).
 pub fn lookup(c: &Cluster, fqdn: &str) -> Vec<String> {
     let fqdn = fqdn.trim_end_matches('.');
-    records(c)
-        .into_iter()
-        .filter(|r| r.name == fqdn)
-        .map(|r| r.data)
-        .collect()
+    records(c).into_iter().filter(|r| r.name == fqdn).map(|r| r.data).collect()
 }
 
 /// Reverse lookup (PTR) of an address: a Service's cluster IP, or a headless
@@ -103,10 +84,7 @@ pub fn reverse(c: &Cluster, ip: &str) -> Option<String> {
     for s in c.services.values().filter(|s| s.service.is_headless()) {
         for p in endpoints(c, s) {
             if p.ip.as_deref() == Some(ip) {
-                return Some(
-                    pod_fqdn(s, p)
-                        .unwrap_or_else(|| format!("{}.{}", ip.replace('.', "-"), service_fqdn(s))),
-                );
+                return Some(pod_fqdn(s, p).unwrap_or_else(|| format!("{}.{}", ip.replace('.', "-"), service_fqdn(s))));
             }
         }
     }
@@ -121,11 +99,8 @@ pub fn resolve(c: &Cluster, namespace: &str, name: &str) -> Option<(String, Vec<
     let name = name.trim_end_matches('.');
     let mut candidates = Vec::new();
     let dots = name.matches('.').count();
-    let search = [
-        format!("{namespace}.svc.{CLUSTER_DOMAIN}"),
-        format!("svc.{CLUSTER_DOMAIN}"),
-        CLUSTER_DOMAIN.to_string(),
-    ];
+    let search =
+        [format!("{namespace}.svc.{CLUSTER_DOMAIN}"), format!("svc.{CLUSTER_DOMAIN}"), CLUSTER_DOMAIN.to_string()];
     if absolute || dots >= 5 {
         candidates.push(name.to_string());
     }

@@ -56,13 +56,7 @@ impl Document {
     /// enclosing field that was found).
     pub fn diagnostic(&self, path: &str, message: impl Into<String>) -> Diagnostic {
         let (line, column) = self.locator.find(path).unwrap_or((self.first_line, 1));
-        Diagnostic {
-            document: self.index,
-            line,
-            column,
-            path: path.to_string(),
-            message: message.into(),
-        }
+        Diagnostic { document: self.index, line, column, path: path.to_string(), message: message.into() }
     }
 }
 
@@ -82,11 +76,7 @@ pub fn parse(text: &str) -> Parsed {
             line: 1,
             column: 1,
             path: String::new(),
-            message: format!(
-                "manifest is {} bytes; the limit is {} bytes",
-                text.len(),
-                MAX_MANIFEST_BYTES
-            ),
+            message: format!("manifest is {} bytes; the limit is {} bytes", text.len(), MAX_MANIFEST_BYTES),
         });
         return out;
     }
@@ -122,12 +112,7 @@ pub fn parse(text: &str) -> Parsed {
                 None
             }
         };
-        out.documents.push(Document {
-            index,
-            first_line,
-            value,
-            locator,
-        });
+        out.documents.push(Document { index, first_line, value, locator });
     }
     out
 }
@@ -136,29 +121,18 @@ pub fn parse(text: &str) -> Parsed {
 /// manifests we read never need them, so they are refused before parsing.
 fn parse_document(chunk: &str) -> Result<Value, (usize, usize, String)> {
     if let Some((line, column)) = find_alias(chunk) {
-        return Err((
-            line,
-            column,
-            "YAML aliases (*name) are not supported".to_string(),
-        ));
+        return Err((line, column, "YAML aliases (*name) are not supported".to_string()));
     }
     match serde_yaml::from_str::<Value>(chunk) {
         Ok(v) => Ok(v),
         Err(e) => {
-            let (line, column) = e
-                .location()
-                .map(|l| (l.line(), l.column()))
-                .unwrap_or((1, 1));
+            let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
             // serde_yaml appends " at line L column C"; we report the position separately.
             let mut msg = e.to_string();
             if let Some(i) = msg.find(" at line ") {
                 msg.truncate(i);
             }
-            Err((
-                line,
-                column,
-                format!("error converting YAML to JSON: yaml: {msg}"),
-            ))
+            Err((line, column, format!("error converting YAML to JSON: yaml: {msg}")))
         }
     }
 }
@@ -255,10 +229,7 @@ impl Locator {
             let mut rest = content;
             // Sequence items: `- ` (possibly several on one line: `- - a`).
             while rest == "-" || rest.starts_with("- ") {
-                while stack
-                    .last()
-                    .is_some_and(|f| f.indent > col || (f.indent == col && f.is_item))
-                {
+                while stack.last().is_some_and(|f| f.indent > col || (f.indent == col && f.is_item)) {
                     stack.pop();
                 }
                 let parent = stack.last().map(|f| f.path.clone()).unwrap_or_default();
@@ -266,11 +237,7 @@ impl Locator {
                 let path = format!("{parent}[{n}]");
                 *n += 1;
                 positions.entry(path.clone()).or_insert((lineno, col + 1));
-                stack.push(Frame {
-                    indent: col,
-                    path,
-                    is_item: true,
-                });
+                stack.push(Frame { indent: col, path, is_item: true });
                 let after = &rest[1..];
                 let skipped = after.len() - after.trim_start().len();
                 col += 1 + skipped;
@@ -286,11 +253,7 @@ impl Locator {
                 stack.pop();
             }
             let parent = stack.last().map(|f| f.path.clone()).unwrap_or_default();
-            let path = if parent.is_empty() {
-                key
-            } else {
-                format!("{parent}.{key}")
-            };
+            let path = if parent.is_empty() { key } else { format!("{parent}.{key}") };
             positions.entry(path.clone()).or_insert((lineno, col + 1));
             // A fresh mapping under this key restarts its sequence counter.
             seq_counts.remove(&path);
@@ -298,11 +261,7 @@ impl Locator {
             if v.starts_with('|') || v.starts_with('>') {
                 block_scalar_indent = Some(col);
             }
-            stack.push(Frame {
-                indent: col,
-                path,
-                is_item: false,
-            });
+            stack.push(Frame { indent: col, path, is_item: false });
         }
         Locator { positions }
     }
@@ -365,27 +324,15 @@ mod tests {
         let p = parse(WEB);
         let sts = &p.documents[1];
         let (line, col) = sts.locator.find("spec.replicas").unwrap_or((0, 0));
-        assert_eq!(
-            WEB.lines().nth(line - 1).map(str::trim),
-            Some("replicas: 3")
-        );
+        assert_eq!(WEB.lines().nth(line - 1).map(str::trim), Some("replicas: 3"));
         assert_eq!(col, 3);
-        let (line, col) = sts
-            .locator
-            .find("spec.template.spec.containers[0].image")
-            .unwrap_or((0, 0));
+        let (line, col) = sts.locator.find("spec.template.spec.containers[0].image").unwrap_or((0, 0));
         assert!(WEB.lines().nth(line - 1).unwrap_or("").contains("image:"));
         assert_eq!(col, 9);
-        let (line, _) = sts
-            .locator
-            .find("spec.template.spec.containers[0].ports[0].name")
-            .unwrap_or((0, 0));
+        let (line, _) = sts.locator.find("spec.template.spec.containers[0].ports[0].name").unwrap_or((0, 0));
         assert_eq!(WEB.lines().nth(line - 1).map(str::trim), Some("name: web"));
         // Unknown child falls back to the nearest ancestor.
-        assert_eq!(
-            sts.locator.find("spec.replicas.nope"),
-            sts.locator.find("spec.replicas")
-        );
+        assert_eq!(sts.locator.find("spec.replicas.nope"), sts.locator.find("spec.replicas"));
     }
 
     #[test]
@@ -406,10 +353,7 @@ mod tests {
         let d = &p.diagnostics[0];
         assert_eq!(d.document, 2);
         assert!(d.line >= 4, "{d:?}");
-        assert!(
-            d.message.starts_with("error converting YAML to JSON"),
-            "{d}"
-        );
+        assert!(d.message.starts_with("error converting YAML to JSON"), "{d}");
     }
 
     #[test]

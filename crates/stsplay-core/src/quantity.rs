@@ -19,9 +19,7 @@ impl Quantity {
             "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'".to_string()
         };
         let t = text.trim();
-        let split = t
-            .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+'))
-            .unwrap_or(t.len());
+        let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+')).unwrap_or(t.len());
         let (num, suffix) = t.split_at(split);
         if num.is_empty() || num.matches('.').count() > 1 {
             return Err(err());
@@ -47,11 +45,7 @@ impl Quantity {
             Some((i, f)) => (i, f),
             None => (num, ""),
         };
-        let int: u128 = if int_part.is_empty() {
-            0
-        } else {
-            int_part.parse().map_err(|_| err())?
-        };
+        let int: u128 = if int_part.is_empty() { 0 } else { int_part.parse().map_err(|_| err())? };
         let mut bytes = int.checked_mul(mult).ok_or_else(err)?;
         if !frac_part.is_empty() {
             let frac: u128 = frac_part.parse().map_err(|_| err())?;
@@ -59,10 +53,7 @@ impl Quantity {
             let add = frac.checked_mul(mult).ok_or_else(err)?;
             bytes = bytes.checked_add(add.div_ceil(scale)).ok_or_else(err)?;
         }
-        Ok(Quantity {
-            bytes,
-            text: t.to_string(),
-        })
+        Ok(Quantity { bytes, text: t.to_string() })
     }
 }
 

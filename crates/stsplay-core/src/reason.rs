@@ -4,16 +4,28 @@
 
 use serde::Serialize;
 
-const STS_CONTROL: &str = "https://github.com/kubernetes/kubernetes/blob/master/pkg/controller/statefulset/stateful_set_control.go";
-const STS_POD_CONTROL: &str = "https://github.com/kubernetes/kubernetes/blob/master/pkg/controller/statefulset/stateful_pod_control.go";
-const PV: &str = "https://github.com/kubernetes/kubernetes/blob/master/pkg/controller/volume/persistentvolume/pv_controller.go";
-const SCHED: &str = "https://github.com/kubernetes/kubernetes/blob/master/pkg/scheduler/framework/plugins/volumebinding/binder.go";
-const SCHEDULE_ONE: &str =
-    "https://github.com/kubernetes/kubernetes/blob/master/pkg/scheduler/schedule_one.go";
+const STS_CONTROL: &str =
+    "https://github.com/kubernetes/kubernetes/blob/master/pkg/controller/statefulset/stateful_set_control.go";
+const STS_POD_CONTROL: &str =
+    "https://github.com/kubernetes/kubernetes/blob/master/pkg/controller/statefulset/stateful_pod_control.go";
+const PV: &str =
+    "https://github.com/kubernetes/kubernetes/blob/master/pkg/controller/volume/persistentvolume/pv_controller.go";
+const SCHED: &str =
+    "https://github.com/kubernetes/kubernetes/blob/master/pkg/scheduler/framework/plugins/volumebinding/binder.go";
+const SCHEDULE_ONE: &str = "https://github.com/kubernetes/kubernetes/blob/master/pkg/scheduler/schedule_one.go";
 const KUBELET: &str = "https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/";
-const TERMINATION: &str =
-    "https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination";
+const TERMINATION: &str = "https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination";
 const KUBECTL: &str = "https://kubernetes.io/docs/reference/kubectl/";
+const CRASH_BACKOFF: &str = "https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#container-restarts";
+const NODE_LIFECYCLE: &str =
+    "https://github.com/kubernetes/kubernetes/blob/master/pkg/controller/nodelifecycle/node_lifecycle_controller.go";
+const TAINT_EVICTION: &str =
+    "https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/#taint-based-evictions";
+const FORCE_DELETE: &str = "https://kubernetes.io/docs/tasks/run-application/force-delete-stateful-set-pod/";
+const DRAIN: &str = "https://kubernetes.io/docs/tasks/administer-cluster/safely-drain-node/";
+const GC: &str = "https://kubernetes.io/docs/concepts/architecture/garbage-collection/";
+const PROTECTION: &str =
+    "https://kubernetes.io/docs/concepts/storage/persistent-volumes/#storage-object-in-use-protection";
 
 /// A reference to an API object, as `kind/namespace/name` parts.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -29,135 +41,108 @@ pub struct ObjectRef {
 pub enum Reason {
     /// A user command changed an object (`kubectl apply`, `scale`, ...).
     #[serde(rename_all = "camelCase")]
-    UserChange {
-        command: String,
-        resource: String,
-        namespace: Option<String>,
-        name: String,
-        verb: String,
-    },
+    UserChange { command: String, resource: String, namespace: Option<String>, name: String, verb: String },
     /// `createMissingPersistentVolumeClaims` (stateful_pod_control.go): claims
     /// from `volumeClaimTemplates` are created before the pod.
     #[serde(rename_all = "camelCase")]
-    CreateClaim {
-        namespace: String,
-        set: String,
-        pod: String,
-        claim: String,
-    },
+    CreateClaim { namespace: String, set: String, pod: String, claim: String },
     /// `processReplica` (stateful_set_control.go): a missing ordinal is created.
     #[serde(rename_all = "camelCase")]
-    CreatePod {
-        namespace: String,
-        set: String,
-        pod: String,
-        ordinal: i32,
-        revision: String,
-        ordered: bool,
-    },
+    CreatePod { namespace: String, set: String, pod: String, ordinal: i32, revision: String, ordered: bool },
     /// `processCondemned`: ordinals beyond `replicas` go, highest first.
     #[serde(rename_all = "camelCase")]
-    DeleteCondemnedPod {
-        namespace: String,
-        set: String,
-        pod: String,
-        ordinal: i32,
-        replicas: i32,
-    },
+    DeleteCondemnedPod { namespace: String, set: String, pod: String, ordinal: i32, replicas: i32 },
     /// `processReplica`: a Failed or Succeeded pod is deleted to be re-created.
     #[serde(rename_all = "camelCase")]
-    DeleteFailedPod {
-        namespace: String,
-        set: String,
-        pod: String,
-        phase: String,
-    },
+    DeleteFailedPod { namespace: String, set: String, pod: String, phase: String },
     /// `updateStatefulSet`: RollingUpdate deletes the highest ordinal not at the update revision.
     #[serde(rename_all = "camelCase")]
-    DeletePodForUpdate {
-        namespace: String,
-        set: String,
-        pod: String,
-        from_revision: String,
-        to_revision: String,
-    },
+    DeletePodForUpdate { namespace: String, set: String, pod: String, from_revision: String, to_revision: String },
     /// A user deleted a pod; graceful termination starts.
     #[serde(rename_all = "camelCase")]
-    DeletePod {
-        namespace: String,
-        pod: String,
-        grace_seconds: i64,
-    },
+    DeletePod { namespace: String, pod: String, grace_seconds: i64 },
     /// Graceful deletion: an unscheduled pod is removed at once.
     #[serde(rename_all = "camelCase")]
     RemoveUnscheduledPod { namespace: String, pod: String },
     /// The kubelet saw every container stop and the pod object is removed.
     #[serde(rename_all = "camelCase")]
-    PodTerminated {
-        namespace: String,
-        pod: String,
-        node: String,
-    },
+    PodTerminated { namespace: String, pod: String, node: String },
     /// Scheduler `VolumeBinding` plugin: WaitForFirstConsumer claims get the chosen node.
     #[serde(rename_all = "camelCase")]
-    SelectNodeForClaims {
-        namespace: String,
-        pod: String,
-        node: String,
-        claims: Vec<String>,
-    },
+    SelectNodeForClaims { namespace: String, pod: String, node: String, claims: Vec<String> },
     /// Scheduler: the pod is bound to a node.
     #[serde(rename_all = "camelCase")]
-    BindPod {
-        namespace: String,
-        pod: String,
-        node: String,
-        pinned_by_volume: Option<String>,
-    },
+    BindPod { namespace: String, pod: String, node: String, pinned_by_volume: Option<String> },
     /// Scheduler: no node fits; the pod stays Pending.
     #[serde(rename_all = "camelCase")]
-    PodUnschedulable {
-        namespace: String,
-        pod: String,
-        message: String,
-    },
+    PodUnschedulable { namespace: String, pod: String, message: String },
     /// PV controller `provisionClaim`: the class's provisioner creates a volume.
     #[serde(rename_all = "camelCase")]
-    ProvisionVolume {
-        namespace: String,
-        claim: String,
-        volume: String,
-        provisioner: String,
-        node: Option<String>,
-    },
+    ProvisionVolume { namespace: String, claim: String, volume: String, provisioner: String, node: Option<String> },
     /// PV controller `syncUnboundClaim` → `bind`.
     #[serde(rename_all = "camelCase")]
-    BindClaim {
-        namespace: String,
-        claim: String,
-        volume: String,
-        pre_bound: bool,
-    },
+    BindClaim { namespace: String, claim: String, volume: String, pre_bound: bool },
     /// PV controller `syncUnboundClaim`: the claim stays Pending, with the event text.
     #[serde(rename_all = "camelCase")]
-    ClaimPending {
-        namespace: String,
-        claim: String,
-        message: String,
-    },
+    ClaimPending { namespace: String, claim: String, message: String },
     /// The kubelet started the containers (pulling the image first if needed).
     #[serde(rename_all = "camelCase")]
-    ContainersStarted {
-        namespace: String,
-        pod: String,
-        node: String,
-        ip: String,
-        pulled: Vec<String>,
-        ready: bool,
-    },
+    ContainersStarted { namespace: String, pod: String, node: String, ip: String, pulled: Vec<String>, ready: bool },
     /// The readiness probe succeeded.
     #[serde(rename_all = "camelCase")]
     PodReady { namespace: String, pod: String },
+    /// The readiness probe failed `failureThreshold` times.
+    #[serde(rename_all = "camelCase")]
+    PodNotReady { namespace: String, pod: String, failures: i32 },
+    /// A container exited with an error; the kubelet restarts it after a back-off.
+    #[serde(rename_all = "camelCase")]
+    ContainerCrashed { namespace: String, pod: String, container: String, restarts: u32, backoff_seconds: u64 },
+    /// The kubelet restarted a crashed container.
+    #[serde(rename_all = "camelCase")]
+    ContainerRestarted { namespace: String, pod: String, restarts: u32 },
+    /// A user stopped a node's kubelet (`node down`) or started it (`node up`).
+    #[serde(rename_all = "camelCase")]
+    NodeKubelet { node: String, up: bool },
+    /// Node lifecycle controller: no status for the grace period → Ready=Unknown,
+    /// `node.kubernetes.io/unreachable` taints, pods marked NotReady.
+    #[serde(rename_all = "camelCase")]
+    NodeNotReady { node: String, grace_seconds: u64, pods: Vec<String> },
+    /// The node reports again: Ready, taints removed.
+    #[serde(rename_all = "camelCase")]
+    NodeReady { node: String },
+    /// Taint-based eviction: the pod's toleration of `unreachable` ran out.
+    #[serde(rename_all = "camelCase")]
+    TaintEviction { namespace: String, pod: String, node: String, toleration_seconds: u64 },
+    /// `kubectl delete --force --grace-period=0`: the object goes at once.
+    #[serde(rename_all = "camelCase")]
+    ForceDeletePod { namespace: String, pod: String, node: Option<String> },
+    /// `kubectl drain`: the pod is evicted from a cordoned node.
+    #[serde(rename_all = "camelCase")]
+    EvictPod { namespace: String, pod: String, node: String },
+    /// Garbage collector: a dependent of a deleted owner is deleted.
+    #[serde(rename_all = "camelCase")]
+    GarbageCollect { namespace: String, owner_kind: String, owner: String, kind: String, name: String },
+    /// `--cascade=orphan`: the owner reference is removed, the object stays.
+    #[serde(rename_all = "camelCase")]
+    Orphan { namespace: String, set: String, kind: String, name: String },
+    /// The StatefulSet adopted an orphan pod that matches its selector and name.
+    #[serde(rename_all = "camelCase")]
+    AdoptPod { namespace: String, set: String, pod: String },
+    /// A claim was deleted while a pod uses it: it stays Terminating.
+    #[serde(rename_all = "camelCase")]
+    ClaimInUse { namespace: String, claim: String, pods: Vec<String> },
+    /// A claim object is removed (nothing uses it any more).
+    #[serde(rename_all = "camelCase")]
+    ClaimRemoved { namespace: String, claim: String },
+    /// The PV controller reclaims a volume whose claim is gone.
+    #[serde(rename_all = "camelCase")]
+    ReclaimVolume { volume: String, policy: String, claim: String },
+    /// A volume object is removed.
+    #[serde(rename_all = "camelCase")]
+    VolumeRemoved { volume: String },
+    /// Retention policy: a claim gets an owner reference (set or condemned pod).
+    #[serde(rename_all = "camelCase")]
+    ClaimOwnerUpdated { namespace: String, claim: String, owner_kind: String, owner: String },
 }
 
 impl Reason {
@@ -181,6 +166,23 @@ impl Reason {
             Reason::ClaimPending { .. } => "pv.claim-pending",
             Reason::ContainersStarted { .. } => "kubelet.containers-started",
             Reason::PodReady { .. } => "kubelet.pod-ready",
+            Reason::PodNotReady { .. } => "kubelet.pod-not-ready",
+            Reason::ContainerCrashed { .. } => "kubelet.container-crashed",
+            Reason::ContainerRestarted { .. } => "kubelet.container-restarted",
+            Reason::NodeKubelet { .. } => "user.node-kubelet",
+            Reason::NodeNotReady { .. } => "node-lifecycle.not-ready",
+            Reason::NodeReady { .. } => "node-lifecycle.ready",
+            Reason::TaintEviction { .. } => "node-lifecycle.taint-eviction",
+            Reason::ForceDeletePod { .. } => "pod.force-delete",
+            Reason::EvictPod { .. } => "kubectl.drain-evict",
+            Reason::GarbageCollect { .. } => "gc.delete-dependent",
+            Reason::Orphan { .. } => "gc.orphan",
+            Reason::AdoptPod { .. } => "statefulset.adopt",
+            Reason::ClaimInUse { .. } => "pvc-protection.in-use",
+            Reason::ClaimRemoved { .. } => "pvc-protection.removed",
+            Reason::ReclaimVolume { .. } => "pv.reclaim",
+            Reason::VolumeRemoved { .. } => "pv-protection.removed",
+            Reason::ClaimOwnerUpdated { .. } => "statefulset.claim-retention",
         }
     }
 
@@ -193,15 +195,22 @@ impl Reason {
             | Reason::DeleteCondemnedPod { .. }
             | Reason::DeleteFailedPod { .. }
             | Reason::DeletePodForUpdate { .. } => STS_CONTROL,
-            Reason::DeletePod { .. }
-            | Reason::RemoveUnscheduledPod { .. }
-            | Reason::PodTerminated { .. } => TERMINATION,
+            Reason::DeletePod { .. } | Reason::RemoveUnscheduledPod { .. } | Reason::PodTerminated { .. } => {
+                TERMINATION
+            }
             Reason::SelectNodeForClaims { .. } => SCHED,
             Reason::BindPod { .. } | Reason::PodUnschedulable { .. } => SCHEDULE_ONE,
-            Reason::ProvisionVolume { .. }
-            | Reason::BindClaim { .. }
-            | Reason::ClaimPending { .. } => PV,
-            Reason::ContainersStarted { .. } | Reason::PodReady { .. } => KUBELET,
+            Reason::ProvisionVolume { .. } | Reason::BindClaim { .. } | Reason::ClaimPending { .. } => PV,
+            Reason::ContainersStarted { .. } | Reason::PodReady { .. } | Reason::PodNotReady { .. } => KUBELET,
+            Reason::ContainerCrashed { .. } | Reason::ContainerRestarted { .. } => CRASH_BACKOFF,
+            Reason::NodeKubelet { .. } | Reason::NodeNotReady { .. } | Reason::NodeReady { .. } => NODE_LIFECYCLE,
+            Reason::TaintEviction { .. } => TAINT_EVICTION,
+            Reason::ForceDeletePod { .. } => FORCE_DELETE,
+            Reason::EvictPod { .. } => DRAIN,
+            Reason::GarbageCollect { .. } | Reason::Orphan { .. } => GC,
+            Reason::AdoptPod { .. } | Reason::ClaimOwnerUpdated { .. } => STS_CONTROL,
+            Reason::ClaimInUse { .. } | Reason::ClaimRemoved { .. } | Reason::VolumeRemoved { .. } => PROTECTION,
+            Reason::ReclaimVolume { .. } => PV,
         }
     }
 
@@ -221,142 +230,84 @@ impl Reason {
             Reason::ProvisionVolume { .. } => "provisionClaim",
             Reason::BindClaim { .. } => "syncUnboundClaim",
             Reason::ClaimPending { .. } => "syncUnboundClaim",
-            Reason::ContainersStarted { .. } | Reason::PodReady { .. } => "kubelet SyncPod",
+            Reason::ContainersStarted { .. } | Reason::PodReady { .. } | Reason::PodNotReady { .. } => {
+                "kubelet SyncPod"
+            }
+            Reason::ContainerCrashed { .. } | Reason::ContainerRestarted { .. } => "kubelet doBackOff",
+            Reason::NodeKubelet { .. } => "stsplay fault injection",
+            Reason::NodeNotReady { .. } | Reason::NodeReady { .. } => "monitorNodeHealth",
+            Reason::TaintEviction { .. } => "NoExecuteTaintManager",
+            Reason::ForceDeletePod { .. } => "kubectl delete --force",
+            Reason::EvictPod { .. } => "kubectl drain",
+            Reason::GarbageCollect { .. } | Reason::Orphan { .. } => "garbage collector",
+            Reason::AdoptPod { .. } => "ClaimPods (ControllerRefManager)",
+            Reason::ClaimOwnerUpdated { .. } => "updateClaimOwnerRefForSetAndPod",
+            Reason::ClaimInUse { .. } | Reason::ClaimRemoved { .. } => "pvc-protection controller",
+            Reason::VolumeRemoved { .. } => "pv-protection controller",
+            Reason::ReclaimVolume { .. } => "reclaimVolume",
         }
     }
 
     /// The objects this step touched.
     pub fn objects(&self) -> Vec<ObjectRef> {
-        let r = |kind, ns: &str, name: &str| ObjectRef {
-            kind,
-            namespace: Some(ns.to_string()),
-            name: name.to_string(),
-        };
+        let r =
+            |kind, ns: &str, name: &str| ObjectRef { kind, namespace: Some(ns.to_string()), name: name.to_string() };
         match self {
-            Reason::UserChange {
-                resource,
-                namespace,
-                name,
-                ..
-            } => {
-                vec![ObjectRef {
-                    kind: kind_of_resource(resource),
-                    namespace: namespace.clone(),
-                    name: name.clone(),
-                }]
+            Reason::UserChange { resource, namespace, name, .. } => {
+                vec![ObjectRef { kind: kind_of_resource(resource), namespace: namespace.clone(), name: name.clone() }]
             }
-            Reason::CreateClaim {
-                namespace,
-                set,
-                claim,
-                ..
-            } => {
-                vec![
-                    r("StatefulSet", namespace, set),
-                    r("PersistentVolumeClaim", namespace, claim),
-                ]
+            Reason::CreateClaim { namespace, set, claim, .. } => {
+                vec![r("StatefulSet", namespace, set), r("PersistentVolumeClaim", namespace, claim)]
             }
-            Reason::CreatePod {
-                namespace,
-                set,
-                pod,
-                ..
-            }
-            | Reason::DeleteCondemnedPod {
-                namespace,
-                set,
-                pod,
-                ..
-            }
-            | Reason::DeleteFailedPod {
-                namespace,
-                set,
-                pod,
-                ..
-            }
-            | Reason::DeletePodForUpdate {
-                namespace,
-                set,
-                pod,
-                ..
-            } => {
+            Reason::CreatePod { namespace, set, pod, .. }
+            | Reason::DeleteCondemnedPod { namespace, set, pod, .. }
+            | Reason::DeleteFailedPod { namespace, set, pod, .. }
+            | Reason::DeletePodForUpdate { namespace, set, pod, .. } => {
                 vec![r("StatefulSet", namespace, set), r("Pod", namespace, pod)]
             }
             Reason::DeletePod { namespace, pod, .. }
             | Reason::RemoveUnscheduledPod { namespace, pod }
             | Reason::PodUnschedulable { namespace, pod, .. }
             | Reason::PodReady { namespace, pod } => vec![r("Pod", namespace, pod)],
-            Reason::PodTerminated {
-                namespace,
-                pod,
-                node,
+            Reason::PodTerminated { namespace, pod, node }
+            | Reason::BindPod { namespace, pod, node, .. }
+            | Reason::ContainersStarted { namespace, pod, node, .. } => {
+                vec![r("Pod", namespace, pod), ObjectRef { kind: "Node", namespace: None, name: node.clone() }]
             }
-            | Reason::BindPod {
-                namespace,
-                pod,
-                node,
-                ..
-            }
-            | Reason::ContainersStarted {
-                namespace,
-                pod,
-                node,
-                ..
-            } => {
-                vec![
-                    r("Pod", namespace, pod),
-                    ObjectRef {
-                        kind: "Node",
-                        namespace: None,
-                        name: node.clone(),
-                    },
-                ]
-            }
-            Reason::SelectNodeForClaims {
-                namespace,
-                pod,
-                node,
-                claims,
-            } => {
-                let mut v = vec![
-                    r("Pod", namespace, pod),
-                    ObjectRef {
-                        kind: "Node",
-                        namespace: None,
-                        name: node.clone(),
-                    },
-                ];
-                v.extend(
-                    claims
-                        .iter()
-                        .map(|c| r("PersistentVolumeClaim", namespace, c)),
-                );
+            Reason::SelectNodeForClaims { namespace, pod, node, claims } => {
+                let mut v =
+                    vec![r("Pod", namespace, pod), ObjectRef { kind: "Node", namespace: None, name: node.clone() }];
+                v.extend(claims.iter().map(|c| r("PersistentVolumeClaim", namespace, c)));
                 v
             }
-            Reason::ProvisionVolume {
-                namespace,
-                claim,
-                volume,
-                ..
-            }
-            | Reason::BindClaim {
-                namespace,
-                claim,
-                volume,
-                ..
-            } => {
+            Reason::ProvisionVolume { namespace, claim, volume, .. }
+            | Reason::BindClaim { namespace, claim, volume, .. } => {
                 vec![
                     r("PersistentVolumeClaim", namespace, claim),
-                    ObjectRef {
-                        kind: "PersistentVolume",
-                        namespace: None,
-                        name: volume.clone(),
-                    },
+                    ObjectRef { kind: "PersistentVolume", namespace: None, name: volume.clone() },
                 ]
             }
-            Reason::ClaimPending {
-                namespace, claim, ..
-            } => vec![r("PersistentVolumeClaim", namespace, claim)],
+            Reason::ClaimPending { namespace, claim, .. }
+            | Reason::ClaimInUse { namespace, claim, .. }
+            | Reason::ClaimRemoved { namespace, claim }
+            | Reason::ClaimOwnerUpdated { namespace, claim, .. } => vec![r("PersistentVolumeClaim", namespace, claim)],
+            Reason::PodNotReady { namespace, pod, .. }
+            | Reason::ContainerCrashed { namespace, pod, .. }
+            | Reason::ContainerRestarted { namespace, pod, .. }
+            | Reason::ForceDeletePod { namespace, pod, .. }
+            | Reason::AdoptPod { namespace, pod, .. } => vec![r("Pod", namespace, pod)],
+            Reason::TaintEviction { namespace, pod, node, .. } | Reason::EvictPod { namespace, pod, node } => {
+                vec![r("Pod", namespace, pod), ObjectRef { kind: "Node", namespace: None, name: node.clone() }]
+            }
+            Reason::NodeKubelet { node, .. } | Reason::NodeNotReady { node, .. } | Reason::NodeReady { node } => {
+                vec![ObjectRef { kind: "Node", namespace: None, name: node.clone() }]
+            }
+            Reason::GarbageCollect { namespace, kind, name, .. } | Reason::Orphan { namespace, kind, name, .. } => {
+                vec![r(kind_of_name(kind), namespace, name)]
+            }
+            Reason::ReclaimVolume { volume, .. } | Reason::VolumeRemoved { volume } => {
+                vec![ObjectRef { kind: "PersistentVolume", namespace: None, name: volume.clone() }]
+            }
         }
     }
 
@@ -426,7 +377,68 @@ impl Reason {
                 }
             }
             Reason::PodReady { pod, .. } => format!("Pod {pod} passed its readiness probe and is Ready"),
+            Reason::PodNotReady { pod, failures, .. } => {
+                format!("Pod {pod} failed its readiness probe {failures} time(s) in a row and is no longer Ready: it leaves the Service's ready endpoints")
+            }
+            Reason::ContainerCrashed { pod, container, restarts, backoff_seconds, .. } => {
+                if *backoff_seconds == 0 {
+                    format!("Container {container} of Pod {pod} exited with an error; the kubelet restarts it (restarts so far: {restarts})")
+                } else {
+                    format!("Container {container} of Pod {pod} exited with an error again: CrashLoopBackOff, next restart in {backoff_seconds}s (restarts so far: {restarts})")
+                }
+            }
+            Reason::ContainerRestarted { pod, restarts, .. } => format!("The kubelet restarted the container of Pod {pod} (restart {restarts})"),
+            Reason::NodeKubelet { node, up } => {
+                if *up {
+                    format!("node up: the kubelet on {node} runs again and reports status")
+                } else {
+                    format!("node down: the kubelet on {node} stops; its pods keep their last reported state until the control plane notices")
+                }
+            }
+            Reason::NodeNotReady { node, grace_seconds, pods } => format!(
+                "Node {node} sent no status for {grace_seconds}s: Ready=Unknown, tainted node.kubernetes.io/unreachable (NoSchedule, NoExecute); {} marked NotReady",
+                if pods.is_empty() { "no pods".to_string() } else { pods.join(", ") }
+            ),
+            Reason::NodeReady { node } => format!("Node {node} is Ready again; the unreachable taints are removed"),
+            Reason::TaintEviction { pod, node, toleration_seconds, .. } => format!(
+                "Pod {pod} tolerated node.kubernetes.io/unreachable on {node} for {toleration_seconds}s and is evicted (deleted); it stays Terminating until the kubelet confirms or it is force-deleted"
+            ),
+            Reason::ForceDeletePod { pod, node, .. } => match node {
+                Some(n) => format!("Pod {pod} was force-deleted: the object is gone at once, without waiting for the kubelet on {n}"),
+                None => format!("Pod {pod} was force-deleted"),
+            },
+            Reason::EvictPod { pod, node, .. } => format!("kubectl drain evicted Pod {pod} from {node}"),
+            Reason::GarbageCollect { owner_kind, owner, kind, name, .. } => {
+                format!("Garbage collector deleted {kind} {name}: its owner {owner_kind} {owner} is gone")
+            }
+            Reason::Orphan { set, kind, name, .. } => {
+                format!("{kind} {name} was orphaned: StatefulSet {set} was deleted with --cascade=orphan")
+            }
+            Reason::AdoptPod { set, pod, .. } => {
+                format!("StatefulSet {set} adopted orphan Pod {pod}: its labels match the selector and its name the set")
+            }
+            Reason::ClaimInUse { claim, pods, .. } => format!(
+                "Claim {claim} is Terminating: kubernetes.io/pvc-protection keeps it while {} use(s) it",
+                pods.join(", ")
+            ),
+            Reason::ClaimRemoved { claim, .. } => format!("Claim {claim} is removed"),
+            Reason::ReclaimVolume { volume, policy, claim } => match policy.as_str() {
+                "Delete" => format!("Volume {volume} lost its claim {claim}; reclaim policy Delete: the provisioner deletes it"),
+                _ => format!("Volume {volume} lost its claim {claim}; reclaim policy {policy}: it is Released and keeps its claimRef (not bound again automatically)"),
+            },
+            Reason::VolumeRemoved { volume } => format!("PersistentVolume {volume} is removed"),
+            Reason::ClaimOwnerUpdated { claim, owner_kind, owner, .. } => format!(
+                "Claim {claim} now has owner {owner_kind} {owner} (persistentVolumeClaimRetentionPolicy): it is deleted with its owner"
+            ),
         }
+    }
+}
+
+fn kind_of_name(kind: &str) -> &'static str {
+    match kind {
+        "Pod" => "Pod",
+        "PersistentVolumeClaim" => "PersistentVolumeClaim",
+        _ => "Object",
     }
 }
 

@@ -113,10 +113,7 @@ impl Kind {
         }
     }
     pub fn namespaced(self) -> bool {
-        matches!(
-            self,
-            Kind::StatefulSet | Kind::Service | Kind::PersistentVolumeClaim
-        )
+        matches!(self, Kind::StatefulSet | Kind::Service | Kind::PersistentVolumeClaim)
     }
     fn from_type(api_version: &str, kind: &str) -> Option<Kind> {
         Some(match (api_version, kind) {
@@ -139,10 +136,7 @@ pub enum PodManagementPolicy {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum UpdateStrategy {
-    RollingUpdate {
-        partition: i32,
-        max_unavailable: Option<IntOrPercent>,
-    },
+    RollingUpdate { partition: i32, max_unavailable: Option<IntOrPercent> },
     OnDelete,
 }
 
@@ -196,9 +190,7 @@ pub struct SelectorRequirement {
 impl LabelSelector {
     /// `metav1.LabelSelectorAsSelector(...).Matches(labels)`.
     pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
-        self.match_labels
-            .iter()
-            .all(|(k, v)| labels.get(k) == Some(v))
+        self.match_labels.iter().all(|(k, v)| labels.get(k) == Some(v))
             && self.match_expressions.iter().all(|r| {
                 let got = labels.get(&r.key);
                 match r.operator.as_str() {
@@ -316,11 +308,7 @@ pub struct StorageClass {
 impl StorageClass {
     /// `storageclass.kubernetes.io/is-default-class: "true"`.
     pub fn is_default(&self) -> bool {
-        self.meta
-            .annotations
-            .get("storageclass.kubernetes.io/is-default-class")
-            .map(String::as_str)
-            == Some("true")
+        self.meta.annotations.get("storageclass.kubernetes.io/is-default-class").map(String::as_str) == Some("true")
     }
     pub fn waits_for_first_consumer(&self) -> bool {
         self.volume_binding_mode == "WaitForFirstConsumer"
@@ -381,11 +369,7 @@ enum Problem {
     /// Strict decoding: `unknown field "spec.replica"`.
     Unknown,
     /// `json: cannot unmarshal string into Go struct field StatefulSetSpec.spec.replicas of type int32`.
-    Type {
-        json: &'static str,
-        go_struct: &'static str,
-        go_type: &'static str,
-    },
+    Type { json: &'static str, go_struct: &'static str, go_type: &'static str },
     /// Field validation (`field.Invalid`, `field.Required`, ...), already worded.
     Invalid(String),
 }
@@ -403,25 +387,12 @@ struct Errors {
 
 impl Errors {
     fn unknown(&mut self, path: String) {
-        self.list.push(FieldError {
-            path,
-            problem: Problem::Unknown,
-        });
+        self.list.push(FieldError { path, problem: Problem::Unknown });
     }
-    fn type_error(
-        &mut self,
-        path: &str,
-        got: &Value,
-        go_struct: &'static str,
-        go_type: &'static str,
-    ) {
+    fn type_error(&mut self, path: &str, got: &Value, go_struct: &'static str, go_type: &'static str) {
         self.list.push(FieldError {
             path: path.to_string(),
-            problem: Problem::Type {
-                json: json_type(got),
-                go_struct,
-                go_type,
-            },
+            problem: Problem::Type { json: json_type(got), go_struct, go_type },
         });
     }
     fn invalid(&mut self, path: &str, value: impl std::fmt::Display, detail: &str) {
@@ -436,22 +407,13 @@ impl Errors {
         } else {
             format!("{path}: Required value: {detail}")
         };
-        self.list.push(FieldError {
-            path: path.to_string(),
-            problem: Problem::Invalid(text),
-        });
+        self.list.push(FieldError { path: path.to_string(), problem: Problem::Invalid(text) });
     }
     fn unsupported(&mut self, path: &str, value: &str, supported: &[&str]) {
-        let list = supported
-            .iter()
-            .map(|s| format!("\"{s}\""))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = supported.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ");
         self.list.push(FieldError {
             path: path.to_string(),
-            problem: Problem::Invalid(format!(
-                "{path}: Unsupported value: \"{value}\": supported values: {list}"
-            )),
+            problem: Problem::Invalid(format!("{path}: Unsupported value: \"{value}\": supported values: {list}")),
         });
     }
 }
@@ -485,28 +447,19 @@ fn render(doc: &Document, kind: Kind, name: &str, source: &str, errs: Errors) ->
         .collect::<Vec<_>>();
     let decode_prefix =
         format!("Error from server (BadRequest): error when creating \"{source}\": {k} in version \"v1\" cannot be handled as a {k}: ", k = kind.name());
-    let unknown: Vec<_> = errs
-        .list
-        .iter()
-        .filter(|e| e.problem == Problem::Unknown)
-        .collect();
+    let unknown: Vec<_> = errs.list.iter().filter(|e| e.problem == Problem::Unknown).collect();
     let first_type_error = errs.list.iter().find_map(|e| match &e.problem {
-        Problem::Type {
-            json,
-            go_struct,
-            go_type,
-        } => Some((e, json, go_struct, go_type)),
+        Problem::Type { json, go_struct, go_type } => Some((e, json, go_struct, go_type)),
         _ => None,
     });
     let message = if let Some((e, json, go_struct, go_type)) = first_type_error {
         // Go's JSON decoder stops at the first type error.
-        format!("{decode_prefix}json: cannot unmarshal {json} into Go struct field {go_struct}.{} of type {go_type}", e.path)
+        format!(
+            "{decode_prefix}json: cannot unmarshal {json} into Go struct field {go_struct}.{} of type {go_type}",
+            e.path
+        )
     } else if !unknown.is_empty() {
-        let list = unknown
-            .iter()
-            .map(|e| format!("unknown field \"{}\"", e.path))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = unknown.iter().map(|e| format!("unknown field \"{}\"", e.path)).collect::<Vec<_>>().join(", ");
         format!("{decode_prefix}strict decoding error: {list}")
     } else {
         let causes: Vec<String> = errs
@@ -517,17 +470,10 @@ fn render(doc: &Document, kind: Kind, name: &str, source: &str, errs: Errors) ->
                 _ => None,
             })
             .collect();
-        let body = if causes.len() == 1 {
-            causes[0].clone()
-        } else {
-            format!("[{}]", causes.join(", "))
-        };
+        let body = if causes.len() == 1 { causes[0].clone() } else { format!("[{}]", causes.join(", ")) };
         format!("The {} \"{}\" is invalid: {}", kind.name(), name, body)
     };
-    DecodeError {
-        message,
-        diagnostics,
-    }
+    DecodeError { message, diagnostics }
 }
 
 // ---------------------------------------------------------------------------
@@ -561,12 +507,7 @@ impl<'a> Reader<'a> {
                 None
             }
         };
-        Reader {
-            map,
-            path: path.to_string(),
-            go_struct,
-            seen: Vec::new(),
-        }
+        Reader { map, path: path.to_string(), go_struct, seen: Vec::new() }
     }
 
     fn field(&mut self, key: &str) -> Option<&'a Value> {
@@ -616,12 +557,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn object(
-        &mut self,
-        key: &str,
-        go_struct: &'static str,
-        errs: &mut Errors,
-    ) -> Option<Reader<'a>> {
+    fn object(&mut self, key: &str, go_struct: &'static str, errs: &mut Errors) -> Option<Reader<'a>> {
         let path = self.path(key);
         let v = self.field(key)?;
         match v {
@@ -633,22 +569,15 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn list(
-        &mut self,
-        key: &str,
-        go_type: &'static str,
-        errs: &mut Errors,
-    ) -> Vec<(String, &'a Value)> {
+    fn list(&mut self, key: &str, go_type: &'static str, errs: &mut Errors) -> Vec<(String, &'a Value)> {
         let path = self.path(key);
         let Some(v) = self.field(key) else {
             return Vec::new();
         };
         match v {
-            Value::Sequence(items) => items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| (format!("{path}[{i}]"), item))
-                .collect(),
+            Value::Sequence(items) => {
+                items.iter().enumerate().map(|(i, item)| (format!("{path}[{i}]"), item)).collect()
+            }
             other => {
                 errs.type_error(&path, other, self.go_struct, go_type);
                 Vec::new()
@@ -707,10 +636,7 @@ impl<'a> Reader<'a> {
         for k in map.keys() {
             let name = match k.as_str() {
                 Some(s) => s.to_string(),
-                None => serde_yaml::to_string(k)
-                    .unwrap_or_default()
-                    .trim()
-                    .to_string(),
+                None => serde_yaml::to_string(k).unwrap_or_default().trim().to_string(),
             };
             if !self.seen.contains(&name) {
                 errs.unknown(join(&self.path, &name));
@@ -747,19 +673,10 @@ pub const DEFAULT_NAMESPACE: &str = "default";
 /// Decodes one document. `source` is the file name kubectl would print.
 pub fn decode(doc: &Document, source: &str) -> Result<Object, DecodeError> {
     let Some(value) = &doc.value else {
-        return Err(DecodeError {
-            message: "document could not be parsed".to_string(),
-            diagnostics: Vec::new(),
-        });
+        return Err(DecodeError { message: "document could not be parsed".to_string(), diagnostics: Vec::new() });
     };
     let Value::Mapping(top) = value else {
-        let d = doc.diagnostic(
-            "",
-            format!(
-                "expected a mapping with apiVersion and kind, got {}",
-                json_type(value)
-            ),
-        );
+        let d = doc.diagnostic("", format!("expected a mapping with apiVersion and kind, got {}", json_type(value)));
         return Err(DecodeError {
             message: format!("error: error validating \"{source}\": error validating data: invalid object to validate"),
             diagnostics: vec![d],
@@ -784,22 +701,11 @@ pub fn decode(doc: &Document, source: &str) -> Result<Object, DecodeError> {
             diagnostics,
         });
     }
-    let name_for_msg = top
-        .get("metadata")
-        .and_then(|m| m.get("name"))
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
+    let name_for_msg =
+        top.get("metadata").and_then(|m| m.get("name")).and_then(Value::as_str).unwrap_or("").to_string();
     let Some(kind) = Kind::from_type(api_version, kind_name) else {
-        let ns = top
-            .get("metadata")
-            .and_then(|m| m.get("namespace"))
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        let d = doc.diagnostic(
-            "kind",
-            format!("no matches for kind \"{kind_name}\" in version \"{api_version}\""),
-        );
+        let ns = top.get("metadata").and_then(|m| m.get("namespace")).and_then(Value::as_str).unwrap_or("");
+        let d = doc.diagnostic("kind", format!("no matches for kind \"{kind_name}\" in version \"{api_version}\""));
         return Err(DecodeError {
             message: format!(
                 "error: resource mapping not found for name: \"{name_for_msg}\" namespace: \"{ns}\" from \"{source}\": no matches for kind \"{kind_name}\" in version \"{api_version}\"\nensure CRDs are installed first"
@@ -820,10 +726,7 @@ pub fn decode(doc: &Document, source: &str) -> Result<Object, DecodeError> {
     let object = match kind {
         Kind::StatefulSet => {
             let spec = r.object("spec", "StatefulSetSpec", &mut errs);
-            Object::StatefulSet(StatefulSet {
-                spec: decode_sts_spec(spec, &meta, &mut errs),
-                meta,
-            })
+            Object::StatefulSet(StatefulSet { spec: decode_sts_spec(spec, &meta, &mut errs), meta })
         }
         Kind::Service => {
             let spec = r.object("spec", "ServiceSpec", &mut errs);
@@ -862,11 +765,7 @@ fn decode_meta(mut m: Reader<'_>, kind: Kind, errs: &mut Errors) -> ObjectMeta {
     if name.is_empty() {
         errs.required("metadata.name", "name or generateName is required");
     } else {
-        let problems = if kind == Kind::Service {
-            dns1035_label(&name)
-        } else {
-            dns1123_subdomain(&name)
-        };
+        let problems = if kind == Kind::Service { dns1035_label(&name) } else { dns1123_subdomain(&name) };
         if let Some(p) = problems {
             errs.invalid("metadata.name", format!("\"{name}\""), &p);
         }
@@ -883,12 +782,7 @@ fn decode_meta(mut m: Reader<'_>, kind: Kind, errs: &mut Errors) -> ObjectMeta {
     for (k, v) in &labels {
         validate_label(k, v, "metadata.labels", errs);
     }
-    ObjectMeta {
-        name,
-        namespace,
-        labels,
-        annotations,
-    }
+    ObjectMeta { name, namespace, labels, annotations }
 }
 
 fn validate_label(key: &str, value: &str, path: &str, errs: &mut Errors) {
@@ -898,9 +792,7 @@ fn validate_label(key: &str, value: &str, path: &str, errs: &mut Errors) {
     };
     let name_ok = !name.is_empty()
         && name.len() <= 63
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         && name.starts_with(|c: char| c.is_ascii_alphanumeric())
         && name.ends_with(|c: char| c.is_ascii_alphanumeric());
     if !name_ok || prefix.is_some_and(|p| dns1123_subdomain(p).is_some()) {
@@ -912,9 +804,7 @@ fn validate_label(key: &str, value: &str, path: &str, errs: &mut Errors) {
     }
     let value_ok = value.is_empty()
         || (value.len() <= 63
-            && value
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
             && value.starts_with(|c: char| c.is_ascii_alphanumeric())
             && value.ends_with(|c: char| c.is_ascii_alphanumeric()));
     if !value_ok {
@@ -932,9 +822,7 @@ pub fn dns1123_subdomain(s: &str) -> Option<String> {
         && s.len() <= 253
         && s.split('.').all(|part| {
             !part.is_empty()
-                && part
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
                 && part.starts_with(|c: char| c.is_ascii_alphanumeric())
                 && part.ends_with(|c: char| c.is_ascii_alphanumeric())
         });
@@ -945,8 +833,7 @@ pub fn dns1123_subdomain(s: &str) -> Option<String> {
 pub fn dns1123_label(s: &str) -> Option<String> {
     let ok = !s.is_empty()
         && s.len() <= 63
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && s.starts_with(|c: char| c.is_ascii_alphanumeric())
         && s.ends_with(|c: char| c.is_ascii_alphanumeric());
     (!ok).then(|| "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')".to_string())
@@ -956,8 +843,7 @@ pub fn dns1123_label(s: &str) -> Option<String> {
 pub fn dns1035_label(s: &str) -> Option<String> {
     let ok = !s.is_empty()
         && s.len() <= 63
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && s.starts_with(|c: char| c.is_ascii_lowercase())
         && s.ends_with(|c: char| c.is_ascii_alphanumeric());
     (!ok).then(|| "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')".to_string())
@@ -973,30 +859,15 @@ fn decode_selector(mut r: Reader<'_>, errs: &mut Errors) -> LabelSelector {
         let values = e.string_list("values", errs);
         e.finish(errs);
         if !["In", "NotIn", "Exists", "DoesNotExist"].contains(&operator.as_str()) {
-            errs.invalid(
-                &join(&p, "operator"),
-                format!("\"{operator}\""),
-                "not a valid selector operator",
-            );
+            errs.invalid(&join(&p, "operator"), format!("\"{operator}\""), "not a valid selector operator");
         }
-        match_expressions.push(SelectorRequirement {
-            key,
-            operator,
-            values,
-        });
+        match_expressions.push(SelectorRequirement { key, operator, values });
     }
     r.finish(errs);
-    LabelSelector {
-        match_labels,
-        match_expressions,
-    }
+    LabelSelector { match_labels, match_expressions }
 }
 
-fn decode_sts_spec(
-    spec: Option<Reader<'_>>,
-    meta: &ObjectMeta,
-    errs: &mut Errors,
-) -> StatefulSetSpec {
+fn decode_sts_spec(spec: Option<Reader<'_>>, meta: &ObjectMeta, errs: &mut Errors) -> StatefulSetSpec {
     let mut out = StatefulSetSpec {
         replicas: 1,
         selector: LabelSelector::default(),
@@ -1009,10 +880,7 @@ fn decode_sts_spec(
         volume_claim_templates: Vec::new(),
         service_name: String::new(),
         pod_management_policy: PodManagementPolicy::OrderedReady,
-        update_strategy: UpdateStrategy::RollingUpdate {
-            partition: 0,
-            max_unavailable: None,
-        },
+        update_strategy: UpdateStrategy::RollingUpdate { partition: 0, max_unavailable: None },
         revision_history_limit: 10,
         min_ready_seconds: 0,
         ordinals_start: 0,
@@ -1034,7 +902,11 @@ fn decode_sts_spec(
         None => errs.required("spec.selector", ""),
     }
     if out.selector.is_empty() && s.map.is_some_and(|m| m.contains_key("selector")) {
-        errs.invalid("spec.selector", "v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}", "empty selector is invalid for statefulset");
+        errs.invalid(
+            "spec.selector",
+            "v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}",
+            "empty selector is invalid for statefulset",
+        );
     }
     if let Some(t) = s.object("template", "PodTemplateSpec", errs) {
         out.template = decode_template(t, errs);
@@ -1061,16 +933,12 @@ fn decode_sts_spec(
             None => (String::new(), BTreeMap::new()),
         };
         if name.is_empty() {
-            errs.required(
-                &format!("{p}.metadata.name"),
-                "name or generateName is required",
-            );
+            errs.required(&format!("{p}.metadata.name"), "name or generateName is required");
         }
         let cs = c.object("spec", "PersistentVolumeClaimSpec", errs);
         let spec = decode_claim_spec(cs, &format!("{p}.spec"), errs);
         c.finish(errs);
-        out.volume_claim_templates
-            .push(ClaimTemplate { name, labels, spec });
+        out.volume_claim_templates.push(ClaimTemplate { name, labels, spec });
     }
     out.service_name = s.string("serviceName", errs).unwrap_or_default();
     if let Some(p) = s.string("podManagementPolicy", errs) {
@@ -1078,19 +946,13 @@ fn decode_sts_spec(
             "OrderedReady" => PodManagementPolicy::OrderedReady,
             "Parallel" => PodManagementPolicy::Parallel,
             other => {
-                errs.unsupported(
-                    "spec.podManagementPolicy",
-                    other,
-                    &["OrderedReady", "Parallel"],
-                );
+                errs.unsupported("spec.podManagementPolicy", other, &["OrderedReady", "Parallel"]);
                 PodManagementPolicy::OrderedReady
             }
         };
     }
     if let Some(mut u) = s.object("updateStrategy", "StatefulSetUpdateStrategy", errs) {
-        let ty = u
-            .string("type", errs)
-            .unwrap_or_else(|| "RollingUpdate".to_string());
+        let ty = u.string("type", errs).unwrap_or_else(|| "RollingUpdate".to_string());
         let ru = u.object("rollingUpdate", "RollingUpdateStatefulSetStrategy", errs);
         out.update_strategy = match ty.as_str() {
             "RollingUpdate" => {
@@ -1108,18 +970,12 @@ fn decode_sts_spec(
                         }
                     }
                     if let Some(v) = ru.field("maxUnavailable") {
-                        max_unavailable = decode_int_or_percent(
-                            v,
-                            "spec.updateStrategy.rollingUpdate.maxUnavailable",
-                            errs,
-                        );
+                        max_unavailable =
+                            decode_int_or_percent(v, "spec.updateStrategy.rollingUpdate.maxUnavailable", errs);
                     }
                     ru.finish(errs);
                 }
-                UpdateStrategy::RollingUpdate {
-                    partition,
-                    max_unavailable,
-                }
+                UpdateStrategy::RollingUpdate { partition, max_unavailable }
             }
             "OnDelete" => {
                 if ru.is_some() {
@@ -1132,15 +988,8 @@ fn decode_sts_spec(
                 UpdateStrategy::OnDelete
             }
             other => {
-                errs.unsupported(
-                    "spec.updateStrategy.type",
-                    other,
-                    &["OnDelete", "RollingUpdate"],
-                );
-                UpdateStrategy::RollingUpdate {
-                    partition: 0,
-                    max_unavailable: None,
-                }
+                errs.unsupported("spec.updateStrategy.type", other, &["OnDelete", "RollingUpdate"]);
+                UpdateStrategy::RollingUpdate { partition: 0, max_unavailable: None }
             }
         };
         u.finish(errs);
@@ -1148,45 +997,28 @@ fn decode_sts_spec(
     if let Some(n) = s.int("revisionHistoryLimit", "int32", errs) {
         out.revision_history_limit = n as i32;
         if n < 0 {
-            errs.invalid(
-                "spec.revisionHistoryLimit",
-                n,
-                "must be greater than or equal to 0",
-            );
+            errs.invalid("spec.revisionHistoryLimit", n, "must be greater than or equal to 0");
         }
     }
     if let Some(n) = s.int("minReadySeconds", "int32", errs) {
         out.min_ready_seconds = n as i32;
         if n < 0 {
-            errs.invalid(
-                "spec.minReadySeconds",
-                n,
-                "must be greater than or equal to 0",
-            );
+            errs.invalid("spec.minReadySeconds", n, "must be greater than or equal to 0");
         }
     }
     if let Some(mut o) = s.object("ordinals", "StatefulSetOrdinals", errs) {
         if let Some(n) = o.int("start", "int32", errs) {
             out.ordinals_start = n as i32;
             if n < 0 {
-                errs.invalid(
-                    "spec.ordinals.start",
-                    n,
-                    "must be greater than or equal to 0",
-                );
+                errs.invalid("spec.ordinals.start", n, "must be greater than or equal to 0");
             }
         }
         o.finish(errs);
     }
-    if let Some(mut p) = s.object(
-        "persistentVolumeClaimRetentionPolicy",
-        "StatefulSetPersistentVolumeClaimRetentionPolicy",
-        errs,
-    ) {
-        for (key, slot) in [
-            ("whenDeleted", &mut out.when_deleted),
-            ("whenScaled", &mut out.when_scaled),
-        ] {
+    if let Some(mut p) =
+        s.object("persistentVolumeClaimRetentionPolicy", "StatefulSetPersistentVolumeClaimRetentionPolicy", errs)
+    {
+        for (key, slot) in [("whenDeleted", &mut out.when_deleted), ("whenScaled", &mut out.when_scaled)] {
             if let Some(v) = p.string(key, errs) {
                 *slot = match v.as_str() {
                     "Retain" => RetentionPolicy::Retain,
@@ -1215,11 +1047,7 @@ fn decode_sts_spec(
 }
 
 fn go_map(m: &BTreeMap<String, String>) -> String {
-    let inner = m
-        .iter()
-        .map(|(k, v)| format!("\"{k}\":\"{v}\""))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let inner = m.iter().map(|(k, v)| format!("\"{k}\":\"{v}\"")).collect::<Vec<_>>().join(", ");
     format!("map[string]string{{{inner}}}")
 }
 
@@ -1239,11 +1067,7 @@ fn decode_int_or_percent(v: &Value, path: &str, errs: &mut Errors) -> Option<Int
         Value::String(s) => match s.strip_suffix('%').and_then(|p| p.parse::<i32>().ok()) {
             Some(p) if (1..=100).contains(&p) => Some(IntOrPercent::Percent(p)),
             Some(_) => {
-                errs.invalid(
-                    path,
-                    format!("\"{s}\""),
-                    "must be greater than 0 and less than or equal to 100%",
-                );
+                errs.invalid(path, format!("\"{s}\""), "must be greater than 0 and less than or equal to 100%");
                 None
             }
             None => {
@@ -1252,12 +1076,7 @@ fn decode_int_or_percent(v: &Value, path: &str, errs: &mut Errors) -> Option<Int
             }
         },
         other => {
-            errs.type_error(
-                path,
-                other,
-                "RollingUpdateStatefulSetStrategy",
-                "intstr.IntOrString",
-            );
+            errs.type_error(path, other, "RollingUpdateStatefulSetStrategy", "intstr.IntOrString");
             None
         }
     }
@@ -1367,10 +1186,7 @@ const VOLUME_SOURCES: &[&str] = &[
 ];
 
 fn decode_template(mut t: Reader<'_>, errs: &mut Errors) -> PodTemplate {
-    let canonical = t
-        .map
-        .map(|m| canonical_json(&Value::Mapping(m.clone())))
-        .unwrap_or_default();
+    let canonical = t.map.map(|m| canonical_json(&Value::Mapping(m.clone()))).unwrap_or_default();
     let (labels, annotations) = match t.object("metadata", "ObjectMeta", errs) {
         Some(mut m) => {
             let labels = m.string_map("labels", errs);
@@ -1393,12 +1209,7 @@ fn decode_template(mut t: Reader<'_>, errs: &mut Errors) -> PodTemplate {
         }
     };
     t.finish(errs);
-    PodTemplate {
-        labels,
-        annotations,
-        spec,
-        canonical,
-    }
+    PodTemplate { labels, annotations, spec, canonical }
 }
 
 fn decode_pod_spec(mut s: Reader<'_>, errs: &mut Errors) -> PodSpec {
@@ -1413,40 +1224,22 @@ fn decode_pod_spec(mut s: Reader<'_>, errs: &mut Errors) -> PodSpec {
             let mut port = Reader::new(pv, &pp, "ContainerPort", errs);
             let pname = port.string("name", errs);
             let number = port.int("containerPort", "int32", errs).unwrap_or(0) as i32;
-            let protocol = port
-                .string("protocol", errs)
-                .unwrap_or_else(|| "TCP".to_string());
+            let protocol = port.string("protocol", errs).unwrap_or_else(|| "TCP".to_string());
             port.accept(&["hostPort", "hostIP"]);
             port.finish(errs);
             if !(1..=65535).contains(&number) {
-                errs.invalid(
-                    &join(&pp, "containerPort"),
-                    number,
-                    "must be between 1 and 65535, inclusive",
-                );
+                errs.invalid(&join(&pp, "containerPort"), number, "must be between 1 and 65535, inclusive");
             }
-            ports.push(ContainerPort {
-                name: pname,
-                container_port: number,
-                protocol,
-            });
+            ports.push(ContainerPort { name: pname, container_port: number, protocol });
         }
         let readiness_probe = c.object("readinessProbe", "Probe", errs).map(|mut pr| {
             let probe = Probe {
-                initial_delay_seconds: pr.int("initialDelaySeconds", "int32", errs).unwrap_or(0)
-                    as i32,
+                initial_delay_seconds: pr.int("initialDelaySeconds", "int32", errs).unwrap_or(0) as i32,
                 period_seconds: pr.int("periodSeconds", "int32", errs).unwrap_or(10) as i32,
                 success_threshold: pr.int("successThreshold", "int32", errs).unwrap_or(1) as i32,
                 failure_threshold: pr.int("failureThreshold", "int32", errs).unwrap_or(3) as i32,
             };
-            pr.accept(&[
-                "exec",
-                "httpGet",
-                "tcpSocket",
-                "grpc",
-                "timeoutSeconds",
-                "terminationGracePeriodSeconds",
-            ]);
+            pr.accept(&["exec", "httpGet", "tcpSocket", "grpc", "timeoutSeconds", "terminationGracePeriodSeconds"]);
             pr.finish(errs);
             probe
         });
@@ -1460,12 +1253,7 @@ fn decode_pod_spec(mut s: Reader<'_>, errs: &mut Errors) -> PodSpec {
         if image.is_empty() {
             errs.required(&join(&p, "image"), "");
         }
-        out.containers.push(Container {
-            name,
-            image,
-            ports,
-            readiness_probe,
-        });
+        out.containers.push(Container { name, image, ports, readiness_probe });
     }
     if out.containers.is_empty() {
         errs.required(&join(&base, "containers"), "");
@@ -1473,22 +1261,14 @@ fn decode_pod_spec(mut s: Reader<'_>, errs: &mut Errors) -> PodSpec {
     if let Some(g) = s.int("terminationGracePeriodSeconds", "int64", errs) {
         out.termination_grace_period_seconds = g;
         if g < 0 {
-            errs.invalid(
-                &join(&base, "terminationGracePeriodSeconds"),
-                g,
-                "must be greater than or equal to 0",
-            );
+            errs.invalid(&join(&base, "terminationGracePeriodSeconds"), g, "must be greater than or equal to 0");
         }
     }
     out.node_selector = s.string_map("nodeSelector", errs);
     for (p, v) in s.list("volumes", "[]v1.Volume", errs) {
         let mut vol = Reader::new(v, &p, "Volume", errs);
         let name = vol.string("name", errs).unwrap_or_default();
-        if let Some(mut pvc) = vol.object(
-            "persistentVolumeClaim",
-            "PersistentVolumeClaimVolumeSource",
-            errs,
-        ) {
+        if let Some(mut pvc) = vol.object("persistentVolumeClaim", "PersistentVolumeClaimVolumeSource", errs) {
             let claim = pvc.string("claimName", errs).unwrap_or_default();
             pvc.accept(&["readOnly"]);
             pvc.finish(errs);
@@ -1503,9 +1283,7 @@ fn decode_pod_spec(mut s: Reader<'_>, errs: &mut Errors) -> PodSpec {
         let mut t = Reader::new(v, &p, "Toleration", errs);
         let tol = Toleration {
             key: t.string("key", errs),
-            operator: t
-                .string("operator", errs)
-                .unwrap_or_else(|| "Equal".to_string()),
+            operator: t.string("operator", errs).unwrap_or_else(|| "Equal".to_string()),
             value: t.string("value", errs),
             effect: t.string("effect", errs),
         };
@@ -1518,30 +1296,19 @@ fn decode_pod_spec(mut s: Reader<'_>, errs: &mut Errors) -> PodSpec {
     out
 }
 
-const ACCESS_MODES: &[&str] = &[
-    "ReadWriteOnce",
-    "ReadOnlyMany",
-    "ReadWriteMany",
-    "ReadWriteOncePod",
-];
+const ACCESS_MODES: &[&str] = &["ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"];
 
 fn decode_claim_spec(spec: Option<Reader<'_>>, path: &str, errs: &mut Errors) -> ClaimSpec {
     let mut out = ClaimSpec {
         access_modes: Vec::new(),
         storage_class_name: None,
-        request: Quantity {
-            bytes: 0,
-            text: "0".to_string(),
-        },
+        request: Quantity { bytes: 0, text: "0".to_string() },
         volume_name: None,
         selector: None,
         volume_mode: "Filesystem".to_string(),
     };
     let Some(mut s) = spec else {
-        errs.required(
-            &join(path, "accessModes"),
-            "at least 1 access mode is required",
-        );
+        errs.required(&join(path, "accessModes"), "at least 1 access mode is required");
         errs.required(&join(path, "resources[storage]"), "");
         return out;
     };
@@ -1552,10 +1319,7 @@ fn decode_claim_spec(spec: Option<Reader<'_>>, path: &str, errs: &mut Errors) ->
         }
     }
     if out.access_modes.is_empty() {
-        errs.required(
-            &join(path, "accessModes"),
-            "at least 1 access mode is required",
-        );
+        errs.required(&join(path, "accessModes"), "at least 1 access mode is required");
     }
     out.storage_class_name = s.string("storageClassName", errs);
     out.volume_name = s.string("volumeName", errs);
@@ -1565,9 +1329,7 @@ fn decode_claim_spec(spec: Option<Reader<'_>>, path: &str, errs: &mut Errors) ->
         }
         out.volume_mode = mode;
     }
-    out.selector = s
-        .object("selector", "LabelSelector", errs)
-        .map(|sel| decode_selector(sel, errs));
+    out.selector = s.object("selector", "LabelSelector", errs).map(|sel| decode_selector(sel, errs));
     let mut found_request = false;
     if let Some(mut res) = s.object("resources", "VolumeResourceRequirements", errs) {
         let rpath = join(path, "resources");
@@ -1591,9 +1353,7 @@ fn decode_claim_spec(spec: Option<Reader<'_>>, path: &str, errs: &mut Errors) ->
                             out.request = q;
                         }
                     }
-                    Err(m) => {
-                        errs.invalid(&format!("{rpath}.{key}[storage]"), format!("\"{v}\""), &m)
-                    }
+                    Err(m) => errs.invalid(&format!("{rpath}.{key}[storage]"), format!("\"{v}\""), &m),
                 }
             }
         }
@@ -1646,11 +1406,7 @@ fn decode_service(spec: Option<Reader<'_>>, meta: ObjectMeta, errs: &mut Errors)
         out.cluster_ip = s.string("clusterIP", errs).filter(|s| !s.is_empty());
         if let Some(t) = s.string("type", errs) {
             if !["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"].contains(&t.as_str()) {
-                errs.unsupported(
-                    "spec.type",
-                    &t,
-                    &["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"],
-                );
+                errs.unsupported("spec.type", &t, &["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"]);
             }
             out.service_type = t;
         }
@@ -1658,23 +1414,13 @@ fn decode_service(spec: Option<Reader<'_>>, meta: ObjectMeta, errs: &mut Errors)
             let mut port = Reader::new(v, &p, "ServicePort", errs);
             let name = port.string("name", errs);
             let number = port.int("port", "int32", errs).unwrap_or(0) as i32;
-            let protocol = port
-                .string("protocol", errs)
-                .unwrap_or_else(|| "TCP".to_string());
+            let protocol = port.string("protocol", errs).unwrap_or_else(|| "TCP".to_string());
             port.accept(&["appProtocol", "targetPort", "nodePort"]);
             port.finish(errs);
             if !(1..=65535).contains(&number) {
-                errs.invalid(
-                    &join(&p, "port"),
-                    number,
-                    "must be between 1 and 65535, inclusive",
-                );
+                errs.invalid(&join(&p, "port"), number, "must be between 1 and 65535, inclusive");
             }
-            out.ports.push(ServicePort {
-                name,
-                port: number,
-                protocol,
-            });
+            out.ports.push(ServicePort { name, port: number, protocol });
         }
         out.selector = s.string_map("selector", errs);
         out.publish_not_ready_addresses = s.bool("publishNotReadyAddresses", errs).unwrap_or(false);
@@ -1709,10 +1455,7 @@ fn decode_service(spec: Option<Reader<'_>>, meta: ObjectMeta, errs: &mut Errors)
 fn decode_volume(spec: Option<Reader<'_>>, meta: ObjectMeta, errs: &mut Errors) -> Object {
     let mut out = PersistentVolume {
         meta,
-        capacity: Quantity {
-            bytes: 0,
-            text: "0".to_string(),
-        },
+        capacity: Quantity { bytes: 0, text: "0".to_string() },
         access_modes: Vec::new(),
         reclaim_policy: "Retain".to_string(),
         storage_class_name: String::new(),
@@ -1743,19 +1486,13 @@ fn decode_volume(spec: Option<Reader<'_>>, meta: ObjectMeta, errs: &mut Errors) 
     }
     if let Some(p) = s.string("persistentVolumeReclaimPolicy", errs) {
         if !["Retain", "Delete", "Recycle"].contains(&p.as_str()) {
-            errs.unsupported(
-                "spec.persistentVolumeReclaimPolicy",
-                &p,
-                &["Delete", "Recycle", "Retain"],
-            );
+            errs.unsupported("spec.persistentVolumeReclaimPolicy", &p, &["Delete", "Recycle", "Retain"]);
         }
         out.reclaim_policy = p;
     }
     out.storage_class_name = s.string("storageClassName", errs).unwrap_or_default();
     if let Some(mut c) = s.object("claimRef", "ObjectReference", errs) {
-        let ns = c
-            .string("namespace", errs)
-            .unwrap_or_else(|| DEFAULT_NAMESPACE.to_string());
+        let ns = c.string("namespace", errs).unwrap_or_else(|| DEFAULT_NAMESPACE.to_string());
         let name = c.string("name", errs).unwrap_or_default();
         c.accept(&["kind", "apiVersion", "uid", "resourceVersion", "fieldPath"]);
         c.finish(errs);
@@ -1769,21 +1506,11 @@ fn decode_volume(spec: Option<Reader<'_>>, meta: ObjectMeta, errs: &mut Errors) 
         if let Some(mut req) = na.object("required", "NodeSelector", errs) {
             for (_, term) in req.list("nodeSelectorTerms", "[]v1.NodeSelectorTerm", errs) {
                 let Value::Mapping(_) = term else { continue };
-                for expr in term
-                    .get("matchExpressions")
-                    .and_then(Value::as_sequence)
-                    .into_iter()
-                    .flatten()
-                {
+                for expr in term.get("matchExpressions").and_then(Value::as_sequence).into_iter().flatten() {
                     let key = expr.get("key").and_then(Value::as_str).unwrap_or("");
                     let op = expr.get("operator").and_then(Value::as_str).unwrap_or("");
                     if key == "kubernetes.io/hostname" && op == "In" {
-                        for v in expr
-                            .get("values")
-                            .and_then(Value::as_sequence)
-                            .into_iter()
-                            .flatten()
-                        {
+                        for v in expr.get("values").and_then(Value::as_sequence).into_iter().flatten() {
                             if let Some(v) = v.as_str() {
                                 hosts.push(v.to_string());
                             }
@@ -1807,42 +1534,20 @@ fn decode_storage_class(r: &mut Reader<'_>, meta: ObjectMeta, errs: &mut Errors)
     if provisioner.is_empty() {
         errs.required("provisioner", "");
     }
-    let reclaim_policy = r
-        .string("reclaimPolicy", errs)
-        .unwrap_or_else(|| "Delete".to_string());
+    let reclaim_policy = r.string("reclaimPolicy", errs).unwrap_or_else(|| "Delete".to_string());
     if !["Retain", "Delete"].contains(&reclaim_policy.as_str()) {
         errs.unsupported("reclaimPolicy", &reclaim_policy, &["Delete", "Retain"]);
     }
-    let volume_binding_mode = r
-        .string("volumeBindingMode", errs)
-        .unwrap_or_else(|| "Immediate".to_string());
+    let volume_binding_mode = r.string("volumeBindingMode", errs).unwrap_or_else(|| "Immediate".to_string());
     if !["Immediate", "WaitForFirstConsumer"].contains(&volume_binding_mode.as_str()) {
-        errs.unsupported(
-            "volumeBindingMode",
-            &volume_binding_mode,
-            &["Immediate", "WaitForFirstConsumer"],
-        );
+        errs.unsupported("volumeBindingMode", &volume_binding_mode, &["Immediate", "WaitForFirstConsumer"]);
     }
-    r.accept(&[
-        "parameters",
-        "mountOptions",
-        "allowVolumeExpansion",
-        "allowedTopologies",
-    ]);
-    Object::StorageClass(StorageClass {
-        meta,
-        provisioner,
-        reclaim_policy,
-        volume_binding_mode,
-    })
+    r.accept(&["parameters", "mountOptions", "allowVolumeExpansion", "allowedTopologies"]);
+    Object::StorageClass(StorageClass { meta, provisioner, reclaim_policy, volume_binding_mode })
 }
 
 fn decode_node(spec: Option<Reader<'_>>, meta: ObjectMeta, errs: &mut Errors) -> Object {
-    let mut out = Node {
-        meta,
-        unschedulable: false,
-        taints: Vec::new(),
-    };
+    let mut out = Node { meta, unschedulable: false, taints: Vec::new() };
     if let Some(mut s) = spec {
         out.unschedulable = s.bool("unschedulable", errs).unwrap_or(false);
         for (p, v) in s.list("taints", "[]v1.Taint", errs) {
@@ -1853,21 +1558,11 @@ fn decode_node(spec: Option<Reader<'_>>, meta: ObjectMeta, errs: &mut Errors) ->
             t.accept(&["timeAdded"]);
             t.finish(errs);
             if !["NoSchedule", "PreferNoSchedule", "NoExecute"].contains(&effect.as_str()) {
-                errs.unsupported(
-                    &join(&p, "effect"),
-                    &effect,
-                    &["NoExecute", "NoSchedule", "PreferNoSchedule"],
-                );
+                errs.unsupported(&join(&p, "effect"), &effect, &["NoExecute", "NoSchedule", "PreferNoSchedule"]);
             }
             out.taints.push(Taint { key, value, effect });
         }
-        s.accept(&[
-            "podCIDR",
-            "podCIDRs",
-            "providerID",
-            "configSource",
-            "externalID",
-        ]);
+        s.accept(&["podCIDR", "podCIDRs", "providerID", "configSource", "externalID"]);
         s.finish(errs);
     }
     Object::Node(out)
@@ -1897,10 +1592,7 @@ pub fn canonical_json(v: &Value) -> String {
                 for (k, v) in m {
                     let key = match k.as_str() {
                         Some(s) => s.to_string(),
-                        None => serde_yaml::to_string(k)
-                            .unwrap_or_default()
-                            .trim()
-                            .to_string(),
+                        None => serde_yaml::to_string(k).unwrap_or_default().trim().to_string(),
                     };
                     out.insert(key, convert(v));
                 }
@@ -1918,11 +1610,7 @@ mod tests {
     use crate::manifest;
 
     fn decode_text(text: &str) -> Vec<Result<Object, DecodeError>> {
-        manifest::parse(text)
-            .documents
-            .iter()
-            .map(|d| decode(d, "test.yaml"))
-            .collect()
+        manifest::parse(text).documents.iter().map(|d| decode(d, "test.yaml")).collect()
     }
 
     fn first_err(text: &str) -> DecodeError {
@@ -1936,29 +1624,16 @@ mod tests {
     fn default_example_decodes_with_defaults() {
         let objs = decode_text(crate::DEFAULT_EXAMPLE);
         assert_eq!(objs.len(), 2);
-        let Some(Ok(Object::StatefulSet(s))) = objs.get(1) else {
-            panic!("{objs:?}")
-        };
+        let Some(Ok(Object::StatefulSet(s))) = objs.get(1) else { panic!("{objs:?}") };
         assert_eq!(s.meta.namespace.as_deref(), Some("default"));
         assert_eq!(s.spec.replicas, 3);
         assert_eq!(s.spec.service_name, "nginx");
-        assert_eq!(
-            s.spec.pod_management_policy,
-            PodManagementPolicy::OrderedReady
-        );
-        assert_eq!(
-            s.spec.update_strategy,
-            UpdateStrategy::RollingUpdate {
-                partition: 0,
-                max_unavailable: None
-            }
-        );
+        assert_eq!(s.spec.pod_management_policy, PodManagementPolicy::OrderedReady);
+        assert_eq!(s.spec.update_strategy, UpdateStrategy::RollingUpdate { partition: 0, max_unavailable: None });
         assert_eq!(s.spec.revision_history_limit, 10);
         assert_eq!(s.spec.template.spec.termination_grace_period_seconds, 30);
         assert_eq!(s.spec.volume_claim_templates[0].spec.request.bytes, 1 << 30);
-        let Some(Ok(Object::Service(svc))) = objs.first() else {
-            panic!()
-        };
+        let Some(Ok(Object::Service(svc))) = objs.first() else { panic!() };
         assert!(svc.is_headless());
     }
 
@@ -1966,21 +1641,11 @@ mod tests {
     fn unknown_field_is_reported_with_position() {
         let text = crate::DEFAULT_EXAMPLE.replace("  replicas: 3", "  replica: 3");
         let objs = decode_text(&text);
-        let Some(Err(e)) = objs.get(1) else {
-            panic!("{objs:?}")
-        };
-        assert!(
-            e.message
-                .ends_with("strict decoding error: unknown field \"spec.replica\""),
-            "{}",
-            e.message
-        );
+        let Some(Err(e)) = objs.get(1) else { panic!("{objs:?}") };
+        assert!(e.message.ends_with("strict decoding error: unknown field \"spec.replica\""), "{}", e.message);
         assert!(e.message.starts_with("Error from server (BadRequest): error when creating \"test.yaml\": StatefulSet in version \"v1\" cannot be handled as a StatefulSet"));
         let d = &e.diagnostics[0];
-        assert_eq!(
-            text.lines().nth(d.line - 1).map(str::trim),
-            Some("replica: 3")
-        );
+        assert_eq!(text.lines().nth(d.line - 1).map(str::trim), Some("replica: 3"));
         assert_eq!(d.path, "spec.replica");
     }
 
@@ -1989,7 +1654,13 @@ mod tests {
         let text = crate::DEFAULT_EXAMPLE.replace("  replicas: 3", "  replicas: three");
         let objs = decode_text(&text);
         let Some(Err(e)) = objs.get(1) else { panic!() };
-        assert!(e.message.ends_with("json: cannot unmarshal string into Go struct field StatefulSetSpec.spec.replicas of type int32"), "{}", e.message);
+        assert!(
+            e.message.ends_with(
+                "json: cannot unmarshal string into Go struct field StatefulSetSpec.spec.replicas of type int32"
+            ),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
@@ -1997,19 +1668,17 @@ mod tests {
         let text = crate::DEFAULT_EXAMPLE.replace("  replicas: 3", "  replicas: -1");
         let objs = decode_text(&text);
         let Some(Err(e)) = objs.get(1) else { panic!() };
-        assert_eq!(e.message, "The StatefulSet \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0");
+        assert_eq!(
+            e.message,
+            "The StatefulSet \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0"
+        );
     }
 
     #[test]
     fn selector_must_match_template_labels() {
-        let text = crate::DEFAULT_EXAMPLE.replace(
-            "      app: nginx\n  template",
-            "      app: other\n  template",
-        );
+        let text = crate::DEFAULT_EXAMPLE.replace("      app: nginx\n  template", "      app: other\n  template");
         let objs = decode_text(&text);
-        let Some(Err(e)) = objs.get(1) else {
-            panic!("{objs:?}")
-        };
+        let Some(Err(e)) = objs.get(1) else { panic!("{objs:?}") };
         assert_eq!(
             e.message,
             "The StatefulSet \"web\" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"nginx\"}: `selector` does not match template `labels`"
@@ -2019,48 +1688,38 @@ mod tests {
     #[test]
     fn unknown_kind_and_missing_kind() {
         let e = first_err("apiVersion: v1\nkind: Widget\nmetadata:\n  name: w\n");
-        assert!(
-            e.message
-                .contains("no matches for kind \"Widget\" in version \"v1\""),
-            "{}",
-            e.message
-        );
+        assert!(e.message.contains("no matches for kind \"Widget\" in version \"v1\""), "{}", e.message);
         let e = first_err("metadata:\n  name: w\n");
-        assert!(
-            e.message.contains("[apiVersion not set, kind not set]"),
-            "{}",
-            e.message
-        );
+        assert!(e.message.contains("[apiVersion not set, kind not set]"), "{}", e.message);
     }
 
     #[test]
     fn invalid_name_is_reported() {
         let e = first_err("apiVersion: v1\nkind: Service\nmetadata:\n  name: Bad_Name\nspec:\n  clusterIP: None\n");
-        assert!(e.message.starts_with("The Service \"Bad_Name\" is invalid: metadata.name: Invalid value: \"Bad_Name\": a DNS-1035 label"), "{}", e.message);
+        assert!(
+            e.message.starts_with(
+                "The Service \"Bad_Name\" is invalid: metadata.name: Invalid value: \"Bad_Name\": a DNS-1035 label"
+            ),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
     fn accepted_but_unmodelled_fields_load() {
         let text = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  selector:\n    matchLabels: {app: db}\n  serviceName: db\n  template:\n    metadata:\n      labels: {app: db}\n    spec:\n      securityContext: {fsGroup: 1000}\n      containers:\n      - name: db\n        image: postgres:16\n        env:\n        - name: A\n          value: b\n        resources:\n          requests: {cpu: 100m}\n";
         let objs = decode_text(text);
-        assert!(
-            matches!(objs.first(), Some(Ok(Object::StatefulSet(_)))),
-            "{objs:?}"
-        );
+        assert!(matches!(objs.first(), Some(Ok(Object::StatefulSet(_)))), "{objs:?}");
     }
 
     #[test]
     fn storage_class_and_volume_decode() {
         let text = "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: fast\nprovisioner: example.com/fast\nvolumeBindingMode: WaitForFirstConsumer\n---\napiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: pv0\nspec:\n  capacity:\n    storage: 5Gi\n  accessModes: [ReadWriteOnce]\n  hostPath:\n    path: /tmp\n";
         let objs = decode_text(text);
-        let Some(Ok(Object::StorageClass(sc))) = objs.first() else {
-            panic!("{objs:?}")
-        };
+        let Some(Ok(Object::StorageClass(sc))) = objs.first() else { panic!("{objs:?}") };
         assert!(sc.waits_for_first_consumer());
         assert_eq!(sc.reclaim_policy, "Delete");
-        let Some(Ok(Object::PersistentVolume(pv))) = objs.get(1) else {
-            panic!("{objs:?}")
-        };
+        let Some(Ok(Object::PersistentVolume(pv))) = objs.get(1) else { panic!("{objs:?}") };
         assert_eq!(pv.reclaim_policy, "Retain");
         assert_eq!(pv.capacity.text, "5Gi");
     }

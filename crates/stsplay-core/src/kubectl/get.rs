@@ -12,9 +12,7 @@ fn parse_selector(s: &str) -> Result<Vec<(String, Option<String>, bool)>, String
     for part in s.split(',') {
         let part = part.trim();
         if part.is_empty() {
-            return Err(format!(
-                "error: unable to parse requirement: found '', expected: identifier in \"{s}\""
-            ));
+            return Err(format!("error: unable to parse requirement: found '', expected: identifier in \"{s}\""));
         }
         if let Some((k, v)) = part.split_once("!=") {
             out.push((k.trim().to_string(), Some(v.trim().to_string()), false));
@@ -23,9 +21,7 @@ fn parse_selector(s: &str) -> Result<Vec<(String, Option<String>, bool)>, String
         } else if let Some(k) = part.strip_prefix('!') {
             out.push((k.trim().to_string(), None, false));
         } else if part.contains(' ') || part.contains('(') {
-            return Err(format!(
-                "error: stsplay does not support set-based selectors yet: \"{part}\""
-            ));
+            return Err(format!("error: stsplay does not support set-based selectors yet: \"{part}\""));
         } else {
             out.push((part.to_string(), None, true));
         }
@@ -33,10 +29,7 @@ fn parse_selector(s: &str) -> Result<Vec<(String, Option<String>, bool)>, String
     Ok(out)
 }
 
-fn selector_matches(
-    sel: &[(String, Option<String>, bool)],
-    labels: &BTreeMap<String, String>,
-) -> bool {
+fn selector_matches(sel: &[(String, Option<String>, bool)], labels: &BTreeMap<String, String>) -> bool {
     sel.iter().all(|(k, v, positive)| {
         let got = labels.get(k);
         match (v, positive) {
@@ -115,12 +108,13 @@ fn rows(c: &Cluster, now: u64, r: Resource) -> (Vec<&'static str>, Vec<&'static 
                     labels: cl.labels.clone(),
                     cells: vec![
                         cl.name.clone(),
-                        cl.phase.as_str().to_string(),
+                        if cl.deletion_ms.is_some() {
+                            "Terminating".to_string()
+                        } else {
+                            cl.phase.as_str().to_string()
+                        },
                         cl.volume.clone().unwrap_or_default(),
-                        cl.capacity
-                            .as_ref()
-                            .map(|q| q.text.clone())
-                            .unwrap_or_default(),
+                        cl.capacity.as_ref().map(|q| q.text.clone()).unwrap_or_default(),
                         access_modes_short(&cl.bound_access_modes),
                         cl.storage_class.clone().unwrap_or_default(),
                         "<unset>".into(),
@@ -155,11 +149,8 @@ fn rows(c: &Cluster, now: u64, r: Resource) -> (Vec<&'static str>, Vec<&'static 
                         v.capacity.text.clone(),
                         access_modes_short(&v.access_modes),
                         v.reclaim_policy.clone(),
-                        v.phase.as_str().to_string(),
-                        v.claim_ref
-                            .as_ref()
-                            .map(|r| format!("{}/{}", r.namespace, r.name))
-                            .unwrap_or_default(),
+                        if v.deletion_ms.is_some() { "Terminating".to_string() } else { v.phase.as_str().to_string() },
+                        v.claim_ref.as_ref().map(|r| format!("{}/{}", r.namespace, r.name)).unwrap_or_default(),
                         v.storage_class.clone(),
                         "<unset>".into(),
                         String::new(),
@@ -194,31 +185,15 @@ fn rows(c: &Cluster, now: u64, r: Resource) -> (Vec<&'static str>, Vec<&'static 
                 .collect(),
         ),
         Resource::Services => (
-            vec![
-                "NAME",
-                "TYPE",
-                "CLUSTER-IP",
-                "EXTERNAL-IP",
-                "PORT(S)",
-                "AGE",
-            ],
+            vec!["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"],
             vec!["SELECTOR"],
             c.services
                 .values()
                 .map(|s| {
                     let svc = &s.service;
-                    let ports = svc
-                        .ports
-                        .iter()
-                        .map(|p| format!("{}/{}", p.port, p.protocol))
-                        .collect::<Vec<_>>()
-                        .join(",");
-                    let selector = svc
-                        .selector
-                        .iter()
-                        .map(|(k, v)| format!("{k}={v}"))
-                        .collect::<Vec<_>>()
-                        .join(",");
+                    let ports =
+                        svc.ports.iter().map(|p| format!("{}/{}", p.port, p.protocol)).collect::<Vec<_>>().join(",");
+                    let selector = svc.selector.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",");
                     Row {
                         namespace: svc.meta.namespace.clone().unwrap_or_default(),
                         name: svc.meta.name.clone(),
@@ -238,21 +213,11 @@ fn rows(c: &Cluster, now: u64, r: Resource) -> (Vec<&'static str>, Vec<&'static 
         ),
         Resource::Nodes => (
             vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
-            vec![
-                "INTERNAL-IP",
-                "EXTERNAL-IP",
-                "OS-IMAGE",
-                "KERNEL-VERSION",
-                "CONTAINER-RUNTIME",
-            ],
+            vec!["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"],
             c.nodes
                 .values()
                 .map(|n| {
-                    let mut status = if n.ready {
-                        "Ready".to_string()
-                    } else {
-                        "NotReady".to_string()
-                    };
+                    let mut status = if n.ready { "Ready".to_string() } else { "NotReady".to_string() };
                     if n.node.unschedulable {
                         status.push_str(",SchedulingDisabled");
                     }
@@ -263,11 +228,7 @@ fn rows(c: &Cluster, now: u64, r: Resource) -> (Vec<&'static str>, Vec<&'static 
                         cells: vec![
                             n.name().to_string(),
                             status,
-                            if n.is_control_plane() {
-                                "control-plane".into()
-                            } else {
-                                "<none>".into()
-                            },
+                            if n.is_control_plane() { "control-plane".into() } else { "<none>".into() },
                             age(now, n.created_ms),
                             "v1.33.1".into(),
                         ],
@@ -283,14 +244,7 @@ fn rows(c: &Cluster, now: u64, r: Resource) -> (Vec<&'static str>, Vec<&'static 
                 .collect(),
         ),
         Resource::StorageClasses => (
-            vec![
-                "NAME",
-                "PROVISIONER",
-                "RECLAIMPOLICY",
-                "VOLUMEBINDINGMODE",
-                "ALLOWVOLUMEEXPANSION",
-                "AGE",
-            ],
+            vec!["NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION", "AGE"],
             vec![],
             c.classes
                 .values()
@@ -330,7 +284,9 @@ pub(super) fn get(sim: &Simulation, flags: &Flags) -> (String, i32) {
     let ns = namespace_of(flags);
     let output = flags.get(&["output"]).unwrap_or("");
     if !["", "wide", "name"].contains(&output) {
-        return fail(format!("error: stsplay does not support the output format \"{output}\" yet (supported: wide, name)"));
+        return fail(format!(
+            "error: stsplay does not support the output format \"{output}\" yet (supported: wide, name)"
+        ));
     }
     let selector = match flags.get(&["selector"]).map(parse_selector).transpose() {
         Ok(s) => s.unwrap_or_default(),
@@ -345,10 +301,7 @@ pub(super) fn get(sim: &Simulation, flags: &Flags) -> (String, i32) {
     if let Some(name) = &name {
         selected.retain(|r| &r.name == name);
         if selected.is_empty() {
-            return fail(format!(
-                "Error from server (NotFound): {} \"{name}\" not found",
-                res.plural()
-            ));
+            return fail(format!("Error from server (NotFound): {} \"{name}\" not found", res.plural()));
         }
     }
     if selected.is_empty() {
@@ -368,10 +321,7 @@ pub(super) fn get(sim: &Simulation, flags: &Flags) -> (String, i32) {
             Resource::Nodes => "node",
             Resource::StorageClasses => "storageclass.storage.k8s.io",
         };
-        return ok(selected
-            .iter()
-            .map(|r| format!("{kind}/{}\n", r.name))
-            .collect());
+        return ok(selected.iter().map(|r| format!("{kind}/{}\n", r.name)).collect());
     }
     let wide = output == "wide";
     let mut head: Vec<&str> = Vec::new();

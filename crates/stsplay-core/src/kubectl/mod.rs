@@ -13,7 +13,7 @@ pub mod words;
 
 use serde::Serialize;
 
-use crate::sim::{Key, Simulation};
+use crate::sim::{Cascade, Key, Simulation};
 use crate::spec::{UpdateStrategy, DEFAULT_NAMESPACE};
 use crate::timefmt::parse_duration_ms;
 
@@ -28,10 +28,7 @@ pub struct MemoryFiles(pub std::collections::BTreeMap<String, String>);
 
 impl FileSource for MemoryFiles {
     fn read(&self, path: &str) -> Result<String, String> {
-        self.0
-            .get(path)
-            .cloned()
-            .ok_or_else(|| format!("the path \"{path}\" does not exist"))
+        self.0.get(path).cloned().ok_or_else(|| format!("the path \"{path}\" does not exist"))
     }
 }
 
@@ -92,25 +89,14 @@ pub fn run_script(sim: &mut Simulation, text: &str, files: &dyn FileSource) -> V
 /// Runs one command line.
 pub fn run_line(sim: &mut Simulation, line: &str, files: &dyn FileSource) -> CommandResult {
     let (output, exit_code) = if line.len() > MAX_LINE_BYTES {
-        (
-            format!(
-                "error: command line is {} bytes; the limit is {MAX_LINE_BYTES}\n",
-                line.len()
-            ),
-            2,
-        )
+        (format!("error: command line is {} bytes; the limit is {MAX_LINE_BYTES}\n", line.len()), 2)
     } else {
         match words::split_words(line) {
             Err(e) => (format!("error: {e}\n"), 2),
             Ok(argv) => run_argv(sim, &argv, files),
         }
     };
-    CommandResult {
-        command: line.to_string(),
-        output,
-        exit_code,
-        time_seconds: sim.now_ms() / 1000,
-    }
+    CommandResult { command: line.to_string(), output, exit_code, time_seconds: sim.now_ms() / 1000 }
 }
 
 fn ok(text: String) -> (String, i32) {
@@ -147,7 +133,14 @@ fn run_argv(sim: &mut Simulation, argv: &[String], files: &dyn FileSource) -> (S
             [name] => nslookup(sim, DEFAULT_NAMESPACE, name),
             _ => fail("usage: nslookup NAME"),
         },
-        other => (format!("error: unknown command \"{other}\": a script line starts with kubectl, sleep or nslookup\n"), 127),
+        "node" => fault_node(sim, args),
+        "pod" => fault_pod(sim, args),
+        other => (
+            format!(
+                "error: unknown command \"{other}\": a script line starts with kubectl, sleep, nslookup, node or pod\n"
+            ),
+            127,
+        ),
     }
 }
 
@@ -161,18 +154,10 @@ struct Flags {
 
 impl Flags {
     fn get(&self, names: &[&str]) -> Option<&str> {
-        self.values
-            .iter()
-            .rev()
-            .find(|(k, _)| names.contains(&k.as_str()))
-            .map(|(_, v)| v.as_str())
+        self.values.iter().rev().find(|(k, _)| names.contains(&k.as_str())).map(|(_, v)| v.as_str())
     }
     fn all(&self, names: &[&str]) -> Vec<&str> {
-        self.values
-            .iter()
-            .filter(|(k, _)| names.contains(&k.as_str()))
-            .map(|(_, v)| v.as_str())
-            .collect()
+        self.values.iter().filter(|(k, _)| names.contains(&k.as_str())).map(|(_, v)| v.as_str()).collect()
     }
     fn has(&self, names: &[&str]) -> bool {
         self.get(names).is_some_and(|v| v != "false")
@@ -182,25 +167,12 @@ impl Flags {
 /// Flag spec: (long name, short name, takes a value).
 type FlagSpec = (&'static str, Option<char>, bool);
 
-const COMMON: &[FlagSpec] = &[
-    ("namespace", Some('n'), true),
-    ("all-namespaces", Some('A'), false),
-];
+const COMMON: &[FlagSpec] = &[("namespace", Some('n'), true), ("all-namespaces", Some('A'), false)];
 
 fn parse_flags(cmd: &str, args: &[String], spec: &[FlagSpec]) -> Result<Flags, String> {
     let mut flags = Flags::default();
-    let lookup_long = |name: &str| {
-        spec.iter()
-            .chain(COMMON)
-            .find(|(l, _, _)| *l == name)
-            .copied()
-    };
-    let lookup_short = |c: char| {
-        spec.iter()
-            .chain(COMMON)
-            .find(|(_, s, _)| *s == Some(c))
-            .copied()
-    };
+    let lookup_long = |name: &str| spec.iter().chain(COMMON).find(|(l, _, _)| *l == name).copied();
+    let lookup_short = |c: char| spec.iter().chain(COMMON).find(|(_, s, _)| *s == Some(c)).copied();
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
@@ -215,15 +187,15 @@ fn parse_flags(cmd: &str, args: &[String], spec: &[FlagSpec]) -> Result<Flags, S
                 None => (long, None),
             };
             let Some((l, _, takes)) = lookup_long(name) else {
-                return Err(format!(
-                    "error: unknown flag: --{name}\nSee 'kubectl {cmd} --help' for usage."
-                ));
+                return Err(format!("error: unknown flag: --{name}\nSee 'kubectl {cmd} --help' for usage."));
             };
             let value = match (takes, inline) {
                 (_, Some(v)) => v,
                 (true, None) => {
                     let Some(v) = args.get(i) else {
-                        return Err(format!("error: flag needs an argument: --{name}\nSee 'kubectl {cmd} --help' for usage."));
+                        return Err(format!(
+                            "error: flag needs an argument: --{name}\nSee 'kubectl {cmd} --help' for usage."
+                        ));
                     };
                     i += 1;
                     v.clone()
@@ -235,7 +207,9 @@ fn parse_flags(cmd: &str, args: &[String], spec: &[FlagSpec]) -> Result<Flags, S
             let mut chars = a[1..].chars();
             while let Some(c) = chars.next() {
                 let Some((l, _, takes)) = lookup_short(c) else {
-                    return Err(format!("error: unknown shorthand flag: '{c}' in {a}\nSee 'kubectl {cmd} --help' for usage."));
+                    return Err(format!(
+                        "error: unknown shorthand flag: '{c}' in {a}\nSee 'kubectl {cmd} --help' for usage."
+                    ));
                 };
                 if takes {
                     let rest: String = chars.collect();
@@ -245,7 +219,9 @@ fn parse_flags(cmd: &str, args: &[String], spec: &[FlagSpec]) -> Result<Flags, S
                         i += 1;
                         v.clone()
                     } else {
-                        return Err(format!("error: flag needs an argument: '{c}' in {a}\nSee 'kubectl {cmd} --help' for usage."));
+                        return Err(format!(
+                            "error: flag needs an argument: '{c}' in {a}\nSee 'kubectl {cmd} --help' for usage."
+                        ));
                     };
                     flags.values.push((l.to_string(), value));
                     break;
@@ -260,10 +236,7 @@ fn parse_flags(cmd: &str, args: &[String], spec: &[FlagSpec]) -> Result<Flags, S
 }
 
 fn namespace_of(flags: &Flags) -> String {
-    flags
-        .get(&["namespace"])
-        .unwrap_or(DEFAULT_NAMESPACE)
-        .to_string()
+    flags.get(&["namespace"]).unwrap_or(DEFAULT_NAMESPACE).to_string()
 }
 
 fn kubectl(sim: &mut Simulation, args: &[String], files: &dyn FileSource) -> (String, i32) {
@@ -276,11 +249,7 @@ fn kubectl(sim: &mut Simulation, args: &[String], files: &dyn FileSource) -> (St
         "get" => parse_flags(
             "get",
             rest,
-            &[
-                ("selector", Some('l'), true),
-                ("output", Some('o'), true),
-                ("show-labels", None, false),
-            ],
+            &[("selector", Some('l'), true), ("output", Some('o'), true), ("show-labels", None, false)],
         ),
         "scale" => parse_flags("scale", rest, &[("replicas", None, true)]),
         "delete" => parse_flags(
@@ -291,27 +260,29 @@ fn kubectl(sim: &mut Simulation, args: &[String], files: &dyn FileSource) -> (St
                 ("grace-period", None, true),
                 ("force", None, false),
                 ("now", None, false),
+                ("cascade", None, true),
+                ("timeout", None, true),
             ],
         ),
-        "rollout" => parse_flags(
-            "rollout",
+        "cordon" | "uncordon" => parse_flags(verb, rest, &[]),
+        "drain" => parse_flags(
+            "drain",
             rest,
-            &[("timeout", None, true), ("watch", Some('w'), false)],
+            &[
+                ("ignore-daemonsets", None, false),
+                ("delete-emptydir-data", None, false),
+                ("force", None, false),
+                ("timeout", None, true),
+                ("grace-period", None, true),
+            ],
         ),
+        "rollout" => parse_flags("rollout", rest, &[("timeout", None, true), ("watch", Some('w'), false)]),
         "exec" => parse_flags(
             "exec",
             rest,
-            &[
-                ("stdin", Some('i'), false),
-                ("tty", Some('t'), false),
-                ("container", Some('c'), true),
-            ],
+            &[("stdin", Some('i'), false), ("tty", Some('t'), false), ("container", Some('c'), true)],
         ),
-        other => {
-            return fail(format!(
-                "error: unknown command \"{other}\" for \"kubectl\""
-            ))
-        }
+        other => return fail(format!("error: unknown command \"{other}\" for \"kubectl\"")),
     };
     let flags = match parsed {
         Ok(f) => f,
@@ -324,6 +295,8 @@ fn kubectl(sim: &mut Simulation, args: &[String], files: &dyn FileSource) -> (St
         "delete" => delete(sim, &flags),
         "rollout" => rollout(sim, &flags),
         "exec" => exec(sim, &flags),
+        "cordon" | "uncordon" => cordon(sim, &flags, verb == "cordon"),
+        "drain" => drain(sim, &flags),
         _ => fail("error: unreachable"),
     }
 }
@@ -377,14 +350,10 @@ impl Resource {
             "pod" | "pods" | "po" => Resource::Pods,
             "pvc" | "persistentvolumeclaim" | "persistentvolumeclaims" => Resource::Claims,
             "pv" | "persistentvolume" | "persistentvolumes" => Resource::Volumes,
-            "sts" | "statefulset" | "statefulsets" | "statefulset.apps" | "statefulsets.apps" => {
-                Resource::StatefulSets
-            }
+            "sts" | "statefulset" | "statefulsets" | "statefulset.apps" | "statefulsets.apps" => Resource::StatefulSets,
             "svc" | "service" | "services" => Resource::Services,
             "no" | "node" | "nodes" => Resource::Nodes,
-            "sc" | "storageclass" | "storageclasses" | "storageclass.storage.k8s.io" => {
-                Resource::StorageClasses
-            }
+            "sc" | "storageclass" | "storageclasses" | "storageclass.storage.k8s.io" => Resource::StorageClasses,
             _ => return None,
         })
     }
@@ -400,10 +369,7 @@ impl Resource {
         }
     }
     pub(crate) fn namespaced(self) -> bool {
-        matches!(
-            self,
-            Resource::Pods | Resource::Claims | Resource::StatefulSets | Resource::Services
-        )
+        matches!(self, Resource::Pods | Resource::Claims | Resource::StatefulSets | Resource::Services)
     }
 }
 
@@ -417,9 +383,7 @@ fn type_and_name(positional: &[String]) -> Result<(Resource, Option<String>), St
         None => (first.clone(), positional.get(1).cloned()),
     };
     let Some(r) = Resource::parse(&ty) else {
-        return Err(format!(
-            "error: the server doesn't have a resource type \"{ty}\""
-        ));
+        return Err(format!("error: the server doesn't have a resource type \"{ty}\""));
     };
     Ok((r, name))
 }
@@ -436,10 +400,7 @@ fn scale(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
         return fail(format!("error: invalid argument \"{replicas}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{replicas}\": invalid syntax"));
     };
     if res != Resource::StatefulSets {
-        return fail(format!(
-            "error: stsplay can scale statefulsets only, not {}",
-            res.plural()
-        ));
+        return fail(format!("error: stsplay can scale statefulsets only, not {}", res.plural()));
     }
     let Some(name) = name else {
         return fail("error: resource(s) were provided, but no name was specified");
@@ -447,6 +408,34 @@ fn scale(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
     match sim.scale_stateful_set(&(namespace_of(flags), name), replicas) {
         Ok(line) => ok(format!("{line}\n")),
         Err(e) => fail(e),
+    }
+}
+
+/// Processes events until `done` holds or virtual time passes `deadline_ms`.
+/// Returns whether `done` held.
+fn wait_until(sim: &mut Simulation, deadline_ms: u64, done: impl Fn(&Simulation) -> bool) -> bool {
+    for _ in 0..MAX_EVENTS_PER_WAIT {
+        if done(sim) {
+            return true;
+        }
+        match sim.next_event_ms() {
+            Some(t) if t <= deadline_ms => {
+                sim.process_next_event();
+            }
+            _ => return done(sim),
+        }
+    }
+    done(sim)
+}
+
+fn wait_timeout_ms(flags: &Flags) -> Result<u64, String> {
+    match flags.get(&["timeout"]) {
+        None => Ok(DEFAULT_WAIT_TIMEOUT_MS),
+        Some(t) => match parse_duration_ms(t) {
+            Ok(0) => Ok(DEFAULT_WAIT_TIMEOUT_MS),
+            Ok(ms) => Ok(ms),
+            Err(e) => Err(format!("error: {e}")),
+        },
     }
 }
 
@@ -458,66 +447,192 @@ fn delete(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
     let Some(name) = name else {
         return fail("error: resource(s) were provided, but no name was specified");
     };
-    if res != Resource::Pods {
-        return fail(format!("error: stsplay cannot delete {} yet", res.plural()));
-    }
-    let key: Key = (namespace_of(flags), name.clone());
-    let uid = match sim.delete_pod_by_user(&key) {
-        Ok(uid) => uid,
+    let timeout_ms = match wait_timeout_ms(flags) {
+        Ok(t) => t,
         Err(e) => return fail(e),
     };
-    let out = format!("pod \"{name}\" deleted\n");
-    if flags.get(&["wait"]) == Some("false") {
-        return ok(out);
-    }
-    // kubectl waits until the object is gone.
-    let deadline = sim.now_ms().saturating_add(DEFAULT_WAIT_TIMEOUT_MS);
-    for _ in 0..MAX_EVENTS_PER_WAIT {
-        let gone = sim.cluster().pods.get(&key).is_none_or(|p| p.uid != uid);
-        if gone {
-            return ok(out);
-        }
-        match sim.next_event_ms() {
-            Some(t) if t <= deadline => {
-                sim.process_next_event();
+    let wait = flags.get(&["wait"]) != Some("false");
+    let ns = namespace_of(flags);
+    let key: Key = (ns.clone(), name.clone());
+    let deadline = sim.now_ms().saturating_add(timeout_ms);
+    let plural = res.plural();
+    let timed_out = |out: String| fail(format!("{out}error: timed out waiting for the condition on {plural}/{name}"));
+    match res {
+        Resource::Pods => {
+            let force = flags.has(&["force"]);
+            let grace = match flags.get(&["grace-period"]).map(str::parse::<i64>) {
+                None => None,
+                Some(Ok(g)) => Some(g),
+                Some(Err(_)) => return fail("error: invalid argument for \"--grace-period\" flag: must be an integer"),
+            };
+            if grace == Some(0) && !force && !wait {
+                return fail("error: --grace-period=0 must have either --force specified, or --wait to be set to true");
             }
-            _ => break,
+            let mut out = String::new();
+            if force && grace == Some(0) {
+                out.push_str("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n");
+                return match sim.force_delete_pod(&key) {
+                    Ok(()) => ok(format!("{out}pod \"{name}\" force deleted\n")),
+                    Err(e) => fail(format!("{out}{e}")),
+                };
+            }
+            if force {
+                out.push_str("warning: --force is ignored because --grace-period is not 0.\n");
+            }
+            // --grace-period=0 without --force means "as fast as possible": 1s.
+            let grace = grace.map(|g| if g == 0 { 1 } else { g });
+            let uid = match sim.delete_pod_by_user_with_grace(&key, grace) {
+                Ok(uid) => uid,
+                Err(e) => return fail(format!("{out}{e}")),
+            };
+            out.push_str(&format!("pod \"{name}\" deleted\n"));
+            let gone = |s: &Simulation| s.cluster().pods.get(&key).is_none_or(|p| p.uid != uid);
+            if !wait || wait_until(sim, deadline, gone) {
+                ok(out)
+            } else {
+                timed_out(out)
+            }
         }
+        Resource::StatefulSets => {
+            let cascade = match flags.get(&["cascade"]).unwrap_or("background") {
+                "background" | "true" => Cascade::Background,
+                "foreground" => Cascade::Foreground,
+                "orphan" | "false" => Cascade::Orphan,
+                other => {
+                    return fail(format!(
+                        "error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""
+                    ))
+                }
+            };
+            if let Err(e) = sim.delete_stateful_set(&key, cascade) {
+                return fail(e);
+            }
+            let out = format!("statefulset.apps \"{name}\" deleted\n");
+            if !wait || wait_until(sim, deadline, |s| !s.cluster().sets.contains_key(&key)) {
+                ok(out)
+            } else {
+                timed_out(out)
+            }
+        }
+        Resource::Claims => {
+            if let Err(e) = sim.delete_claim(&key) {
+                return fail(e);
+            }
+            let out = format!("persistentvolumeclaim \"{name}\" deleted\n");
+            if !wait || wait_until(sim, deadline, |s| !s.cluster().claims.contains_key(&key)) {
+                ok(out)
+            } else {
+                timed_out(out)
+            }
+        }
+        Resource::Volumes => {
+            if let Err(e) = sim.delete_volume(&name) {
+                return fail(e);
+            }
+            let out = format!("persistentvolume \"{name}\" deleted\n");
+            if !wait || wait_until(sim, deadline, |s| !s.cluster().volumes.contains_key(&name)) {
+                ok(out)
+            } else {
+                timed_out(out)
+            }
+        }
+        other => fail(format!("error: stsplay cannot delete {} yet", other.plural())),
     }
-    fail(format!(
-        "{out}error: timed out waiting for the condition on pods/{name}"
-    ))
+}
+
+fn cordon(sim: &mut Simulation, flags: &Flags, on: bool) -> (String, i32) {
+    let [node] = flags.positional.as_slice() else {
+        return fail(format!(
+            "error: exactly one NODE name is required for {}",
+            if on { "cordon" } else { "uncordon" }
+        ));
+    };
+    match sim.cordon(node, on) {
+        Ok(line) => ok(format!("{line}\n")),
+        Err(e) => fail(e),
+    }
+}
+
+fn drain(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
+    let [node] = flags.positional.as_slice() else {
+        return fail("error: USAGE: drain NODE [flags]\nSee 'kubectl drain -h' for help and examples");
+    };
+    let timeout_ms = match wait_timeout_ms(flags) {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
+    let (lines, pods) = match sim.drain(node) {
+        Ok(v) => v,
+        Err(e) => return fail(e),
+    };
+    let mut out: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    let deadline = sim.now_ms().saturating_add(timeout_ms);
+    for (key, uid) in &pods {
+        let gone = |s: &Simulation| s.cluster().pods.get(key).is_none_or(|p| &p.uid != uid);
+        if !wait_until(sim, deadline, gone) {
+            out.push_str(&format!(
+                "There are pending pods in node \"{node}\" when an error occurred: error when waiting for pod \"{}\" in namespace \"{}\" to terminate: global timeout reached: {}s\nerror: unable to drain node \"{node}\" due to error: error when waiting for pod \"{}\" in namespace \"{}\" to terminate: global timeout reached: {}s, continuing command...\nThere are pending nodes to be drained:\n {node}\n",
+                key.1, key.0, timeout_ms / 1000, key.1, key.0, timeout_ms / 1000
+            ));
+            return (out, 1);
+        }
+        out.push_str(&format!("pod/{} evicted\n", key.1));
+    }
+    out.push_str(&format!("node/{node} drained\n"));
+    ok(out)
+}
+
+/// `node down NODE` / `node up NODE`: stop or start a node's kubelet.
+fn fault_node(sim: &mut Simulation, args: &[String]) -> (String, i32) {
+    let result = match args {
+        [verb, node] if verb == "down" => sim.node_down(node),
+        [verb, node] if verb == "up" => sim.node_up(node),
+        _ => return (String::from("usage: node down|up NODE\n"), 2),
+    };
+    match result {
+        Ok(line) => ok(format!("{line}\n")),
+        Err(e) => fail(e),
+    }
+}
+
+/// `pod crash POD [--repeat]`, `pod unready POD`, `pod ready POD` (namespace `default`, or `-n NS`).
+fn fault_pod(sim: &mut Simulation, args: &[String]) -> (String, i32) {
+    let usage =
+        || (String::from("usage: pod crash POD [--repeat] | pod unready POD | pod ready POD  [-n NAMESPACE]\n"), 2);
+    let Some((verb, rest)) = args.split_first() else { return usage() };
+    let flags = match parse_flags("pod", rest, &[("repeat", None, false)]) {
+        Ok(f) => f,
+        Err(_) => return usage(),
+    };
+    let [pod] = flags.positional.as_slice() else { return usage() };
+    let key: Key = (namespace_of(&flags), pod.clone());
+    let result = match verb.as_str() {
+        "crash" => sim.crash_pod(&key, flags.has(&["repeat"])),
+        "unready" => sim.set_probe_failing(&key, true),
+        "ready" => sim.set_probe_failing(&key, false),
+        _ => return usage(),
+    };
+    match result {
+        Ok(line) => ok(format!("{line}\n")),
+        Err(e) => fail(e),
+    }
 }
 
 /// kubectl's `StatefulSetStatusViewer.Status` (rollout_status.go).
 fn rollout_message(sim: &Simulation, key: &Key) -> Result<(String, bool), String> {
     let Some(s) = sim.cluster().sets.get(key) else {
-        return Err(format!(
-            "Error from server (NotFound): statefulsets.apps \"{}\" not found",
-            key.1
-        ));
+        return Err(format!("Error from server (NotFound): statefulsets.apps \"{}\" not found", key.1));
     };
     let UpdateStrategy::RollingUpdate { partition, .. } = &s.set.spec.update_strategy else {
-        return Err(
-            "error: rollout status is only available for RollingUpdate strategy type".to_string(),
-        );
+        return Err("error: rollout status is only available for RollingUpdate strategy type".to_string());
     };
     let st = &s.status;
     if st.observed_generation == 0 || s.generation > st.observed_generation {
-        return Ok((
-            "Waiting for statefulset spec update to be observed...".to_string(),
-            false,
-        ));
+        return Ok(("Waiting for statefulset spec update to be observed...".to_string(), false));
     }
     let replicas = s.set.spec.replicas;
     if st.ready_replicas < replicas {
-        return Ok((
-            format!(
-                "Waiting for {} pods to be ready...",
-                replicas - st.ready_replicas
-            ),
-            false,
-        ));
+        return Ok((format!("Waiting for {} pods to be ready...", replicas - st.ready_replicas), false));
     }
     // apps/v1 defaulting always sets rollingUpdate.partition.
     if st.updated_replicas < replicas - partition {
@@ -530,13 +645,7 @@ fn rollout_message(sim: &Simulation, key: &Key) -> Result<(String, bool), String
             false,
         ));
     }
-    Ok((
-        format!(
-            "partitioned roll out complete: {} new pods have been updated...",
-            st.updated_replicas
-        ),
-        true,
-    ))
+    Ok((format!("partitioned roll out complete: {} new pods have been updated...", st.updated_replicas), true))
 }
 
 fn rollout(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
@@ -544,19 +653,14 @@ fn rollout(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
         return fail("error: Required resource not specified.");
     };
     if sub != "status" {
-        return fail(format!(
-            "error: stsplay supports \"kubectl rollout status\" only, not \"{sub}\""
-        ));
+        return fail(format!("error: stsplay supports \"kubectl rollout status\" only, not \"{sub}\""));
     }
     let (res, name) = match type_and_name(&flags.positional[1..]) {
         Ok(v) => v,
         Err(e) => return fail(e),
     };
     if res != Resource::StatefulSets {
-        return fail(format!(
-            "error: stsplay can show rollout status of statefulsets only, not {}",
-            res.plural()
-        ));
+        return fail(format!("error: stsplay can show rollout status of statefulsets only, not {}", res.plural()));
     }
     let Some(name) = name else {
         return fail("error: resource(s) were provided, but no name was specified");
@@ -576,11 +680,7 @@ fn rollout(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
     // unchanged message repeats when the status changed in another field.
     let mut last_seen = None;
     for _ in 0..MAX_EVENTS_PER_WAIT {
-        let observed = sim
-            .cluster()
-            .sets
-            .get(&key)
-            .map(|s| (s.generation, s.status.clone()));
+        let observed = sim.cluster().sets.get(&key).map(|s| (s.generation, s.status.clone()));
         let (msg, done) = match rollout_message(sim, &key) {
             Ok(v) => v,
             Err(e) => {
@@ -615,27 +715,18 @@ fn exec(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
     };
     let ns = namespace_of(flags);
     let Some(p) = sim.cluster().pods.get(&(ns.clone(), pod.clone())) else {
-        return fail(format!(
-            "Error from server (NotFound): pods \"{pod}\" not found"
-        ));
+        return fail(format!("Error from server (NotFound): pods \"{pod}\" not found"));
     };
     if !p.containers_running || p.is_terminating() {
         return fail(format!(
             "error: unable to upgrade connection: container not found (\"{}\")",
-            p.spec
-                .containers
-                .first()
-                .map(|c| c.name.as_str())
-                .unwrap_or("")
+            p.spec.containers.first().map(|c| c.name.as_str()).unwrap_or("")
         ));
     }
     match flags.after_dashdash.as_slice() {
         [cmd, name] if cmd == "nslookup" => nslookup(sim, &ns, name),
         [] => fail("error: you must specify at least one command for the container"),
-        other => fail(format!(
-            "error: stsplay can run only `nslookup NAME` in a pod, not `{}`",
-            other.join(" ")
-        )),
+        other => fail(format!("error: stsplay can run only `nslookup NAME` in a pod, not `{}`", other.join(" "))),
     }
 }
 
@@ -643,10 +734,7 @@ fn exec(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
 fn nslookup(sim: &Simulation, namespace: &str, name: &str) -> (String, i32) {
     let c = sim.cluster();
     let server_name = crate::dns::reverse(c, crate::dns::DNS_SERVER_IP).unwrap_or_default();
-    let mut out = format!(
-        "Server:    {ip}\nAddress 1: {ip} {server_name}\n\n",
-        ip = crate::dns::DNS_SERVER_IP
-    );
+    let mut out = format!("Server:    {ip}\nAddress 1: {ip} {server_name}\n\n", ip = crate::dns::DNS_SERVER_IP);
     match crate::dns::resolve(c, namespace, name) {
         Some((_, ips)) => {
             out.push_str(&format!("Name:      {name}\n"));

@@ -38,10 +38,7 @@ pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
 mod tests {
     #[test]
     fn pads_columns_like_tabwriter() {
-        let t = super::render(
-            &["NAME", "READY", "AGE"],
-            &[vec!["web-0".into(), "1/1".into(), "10s".into()]],
-        );
+        let t = super::render(&["NAME", "READY", "AGE"], &[vec!["web-0".into(), "1/1".into(), "10s".into()]]);
         assert_eq!(t, "NAME    READY   AGE\nweb-0   1/1     10s\n");
     }
 }

@@ -23,9 +23,7 @@ pub fn split_words(line: &str) -> Result<Vec<String>, String> {
                     match chars.next() {
                         Some('\'') => break,
                         Some(ch) => cur.push(ch),
-                        None => {
-                            return Err("unexpected EOF while looking for matching `''".to_string())
-                        }
+                        None => return Err("unexpected EOF while looking for matching `''".to_string()),
                     }
                 }
             }
@@ -42,9 +40,7 @@ pub fn split_words(line: &str) -> Result<Vec<String>, String> {
                             _ => cur.push('\\'),
                         },
                         Some(ch) => cur.push(ch),
-                        None => {
-                            return Err("unexpected EOF while looking for matching `\"'".to_string())
-                        }
+                        None => return Err("unexpected EOF while looking for matching `\"'".to_string()),
                     }
                 }
             }
@@ -90,10 +86,7 @@ mod tests {
 
     #[test]
     fn comments_start_at_a_word() {
-        assert_eq!(
-            w("kubectl get pods # list them"),
-            ["kubectl", "get", "pods"]
-        );
+        assert_eq!(w("kubectl get pods # list them"), ["kubectl", "get", "pods"]);
         assert_eq!(w("# whole line"), Vec::<String>::new());
         assert_eq!(w("a#b"), ["a#b"]);
     }

@@ -7,11 +7,14 @@
 //! actions in [`Simulation::apply_action`], recording a [`Step`] with its
 //! [`Reason`] for each visible change and enqueuing the watch reactions.
 
+pub mod invariants;
 pub mod kubelet;
+pub mod nodelifecycle;
 pub mod profile;
 pub mod scheduler;
 pub mod state;
 pub mod statefulset;
+mod user;
 pub mod volume;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -25,6 +28,7 @@ use crate::spec::{self, Kind, Object};
 
 pub use profile::Profile;
 pub use state::*;
+pub use user::Cascade;
 
 /// A recorded change, with why it happened.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,76 +64,81 @@ impl fmt::Display for ApplyError {
 pub enum Event {
     SyncStatefulSet(Key),
     SyncClaim(Key),
-    SchedulePod { pod: Key, uid: String },
-    ProvisionDone { claim: Key, uid: String },
-    ContainersStarted { pod: Key, uid: String },
-    ReadinessProbe { pod: Key, uid: String },
-    ContainersStopped { pod: Key, uid: String },
+    SchedulePod {
+        pod: Key,
+        uid: String,
+    },
+    ProvisionDone {
+        claim: Key,
+        uid: String,
+    },
+    ContainersStarted {
+        pod: Key,
+        uid: String,
+    },
+    ReadinessProbe {
+        pod: Key,
+        uid: String,
+    },
+    ContainersStopped {
+        pod: Key,
+        uid: String,
+    },
+    /// The node monitor grace period after a kubelet stopped reporting.
+    NodeMonitor {
+        node: String,
+    },
+    /// A pod's toleration of `node.kubernetes.io/unreachable` runs out.
+    TaintEviction {
+        pod: Key,
+        uid: String,
+    },
+    /// A crashed container's back-off is over.
+    RestartContainer {
+        pod: Key,
+        uid: String,
+    },
+    /// A crash-looping container exits shortly after it starts.
+    CrashContainer {
+        pod: Key,
+        uid: String,
+    },
+    /// `pod unready`: the readiness probe has failed `failureThreshold` times.
+    ProbeFailing {
+        pod: Key,
+        uid: String,
+    },
+    /// pvc-protection re-checks a Terminating claim.
+    ReleaseClaim {
+        claim: Key,
+    },
 }
 
 /// What a controller asks the simulation to do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
-    AddRevision {
-        set: Key,
-        revision: Revision,
-    },
-    UpdateSetStatus {
-        set: Key,
-        status: SetStatus,
-    },
-    CreateClaim {
-        claim: Claim,
-        reason: Reason,
-    },
-    CreatePod {
-        pod: Pod,
-        reason: Reason,
-    },
-    DeletePod {
-        pod: Key,
-        reason_for: DeleteCause,
-    },
-    SelectNodeForClaims {
-        pod: Key,
-        node: String,
-        claims: Vec<Key>,
-    },
-    BindPod {
-        pod: Key,
-        node: String,
-        pinned_by_volume: Option<String>,
-    },
-    PodUnschedulable {
-        pod: Key,
-        message: String,
-    },
-    StartProvisioning {
-        claim: Key,
-        message: String,
-    },
-    ClaimPending {
-        claim: Key,
-        message: String,
-    },
-    CreateVolume {
-        claim: Key,
-    },
-    BindClaim {
-        claim: Key,
-        volume: String,
-        pre_bound: bool,
-    },
-    StartContainers {
-        pod: Key,
-        pulled: Vec<String>,
-    },
-    MarkReady {
-        pod: Key,
-    },
-    RemovePod {
-        pod: Key,
-    },
+    AddRevision { set: Key, revision: Revision },
+    UpdateSetStatus { set: Key, status: SetStatus },
+    CreateClaim { claim: Claim, reason: Reason },
+    CreatePod { pod: Pod, reason: Reason },
+    DeletePod { pod: Key, reason_for: DeleteCause },
+    SelectNodeForClaims { pod: Key, node: String, claims: Vec<Key> },
+    BindPod { pod: Key, node: String, pinned_by_volume: Option<String> },
+    PodUnschedulable { pod: Key, message: String },
+    StartProvisioning { claim: Key, message: String },
+    ClaimPending { claim: Key, message: String },
+    CreateVolume { claim: Key },
+    BindClaim { claim: Key, volume: String, pre_bound: bool },
+    StartContainers { pod: Key, pulled: Vec<String> },
+    MarkReady { pod: Key },
+    MarkNotReady { pod: Key, failures: i32 },
+    RemovePod { pod: Key },
+    MarkNodeNotReady { node: String },
+    CrashContainer { pod: Key },
+    RestartContainer { pod: Key },
+    RemoveClaim { claim: Key },
+    AdoptPod { set: Key, pod: Key },
+    UpdateClaimOwner { claim: Key, owned_by_set: bool, owner_pod: Option<String> },
 }
 
 /// Who deleted a pod, for its reason.
@@ -253,16 +262,16 @@ impl Simulation {
                 let tie_break = self.rng.next_u64();
                 scheduler::schedule(&self.cluster, pod, uid, tie_break)
             }
-            Event::ProvisionDone { claim, uid } => {
-                volume::provision_done(&self.cluster, claim, uid)
-            }
-            Event::ContainersStarted { pod, uid } => {
-                kubelet::containers_started(&self.cluster, pod, uid)
-            }
+            Event::ProvisionDone { claim, uid } => volume::provision_done(&self.cluster, claim, uid),
+            Event::ContainersStarted { pod, uid } => kubelet::containers_started(&self.cluster, pod, uid),
             Event::ReadinessProbe { pod, uid } => kubelet::readiness_probe(&self.cluster, pod, uid),
-            Event::ContainersStopped { pod, uid } => {
-                kubelet::containers_stopped(&self.cluster, pod, uid)
-            }
+            Event::ContainersStopped { pod, uid } => kubelet::containers_stopped(&self.cluster, pod, uid),
+            Event::NodeMonitor { node } => nodelifecycle::monitor_node_health(&self.cluster, node),
+            Event::TaintEviction { pod, uid } => nodelifecycle::taint_eviction(&self.cluster, pod, uid),
+            Event::RestartContainer { pod, uid } => kubelet::restart_container(&self.cluster, pod, uid),
+            Event::CrashContainer { pod, uid } => kubelet::crash_container(&self.cluster, pod, uid),
+            Event::ProbeFailing { pod, uid } => kubelet::probe_failing(&self.cluster, pod, uid),
+            Event::ReleaseClaim { claim } => volume::release_claim(&self.cluster, claim),
         };
         for action in actions {
             self.apply_action(action);
@@ -289,11 +298,7 @@ impl Simulation {
 
     fn record(&mut self, reason: Reason) {
         let index = self.steps.len();
-        self.steps.push(Step {
-            index,
-            time_ms: self.now_ms,
-            reason,
-        });
+        self.steps.push(Step { index, time_ms: self.now_ms, reason });
     }
 
     /// The owner StatefulSet of a pod changed state: its controller reacts.
@@ -303,9 +308,38 @@ impl Simulation {
         }
     }
 
-    fn pod_removed(&mut self, ns: &str, owner: Option<String>) {
-        if let Some(owner) = owner {
-            self.enqueue_set_sync(&(ns.to_string(), owner), self.profile.controller_delay_ms);
+    /// Watch reactions to a pod object leaving the API: its owner re-syncs (or
+    /// finishes a foreground deletion), pvc-protection re-checks its claims,
+    /// and the garbage collector deletes claims the pod owned.
+    fn after_pod_gone(&mut self, p: &Pod) {
+        let ns = p.namespace.clone();
+        if let Some(owner) = &p.owner {
+            let set_key = (ns.clone(), owner.clone());
+            let foreground_done = self.cluster.sets.get(&set_key).is_some_and(|s| s.deleting)
+                && !self.cluster.pods.values().any(|q| q.namespace == ns && q.owner.as_deref() == Some(owner.as_str()));
+            if foreground_done {
+                self.cluster.sets.remove(&set_key);
+            } else {
+                self.enqueue_set_sync(&set_key, self.profile.controller_delay_ms);
+            }
+        }
+        for (_, claim) in &p.spec.claim_volumes {
+            let ckey = (ns.clone(), claim.clone());
+            let Some(c) = self.cluster.claims.get_mut(&ckey) else { continue };
+            if c.owner_pod.as_deref() == Some(p.name.as_str()) && c.deletion_ms.is_none() {
+                // whenScaled: Delete — the claim's owner (the condemned pod) is gone.
+                c.deletion_ms = Some(self.now_ms);
+                self.record(Reason::GarbageCollect {
+                    namespace: ns.clone(),
+                    owner_kind: "Pod".into(),
+                    owner: p.name.clone(),
+                    kind: "PersistentVolumeClaim".into(),
+                    name: claim.clone(),
+                });
+            }
+            if self.cluster.claims.get(&ckey).is_some_and(|c| c.deletion_ms.is_some()) {
+                self.enqueue(self.profile.pv_sync_delay_ms, Event::ReleaseClaim { claim: ckey });
+            }
         }
     }
 
@@ -346,19 +380,10 @@ impl Simulation {
                 let uid = pod.uid.clone();
                 self.cluster.pods.insert(key.clone(), pod);
                 self.record(reason);
-                self.enqueue(
-                    self.profile.schedule_delay_ms,
-                    Event::SchedulePod {
-                        pod: key.clone(),
-                        uid,
-                    },
-                );
+                self.enqueue(self.profile.schedule_delay_ms, Event::SchedulePod { pod: key.clone(), uid });
                 self.pod_changed(&key);
             }
-            Action::DeletePod {
-                pod: key,
-                reason_for,
-            } => self.delete_pod(&key, reason_for),
+            Action::DeletePod { pod: key, reason_for } => self.delete_pod(&key, reason_for),
             Action::SelectNodeForClaims { pod, node, claims } => {
                 let mut names = Vec::new();
                 for c in &claims {
@@ -385,11 +410,7 @@ impl Simulation {
                     self.enqueue_claim_sync(c);
                 }
             }
-            Action::BindPod {
-                pod: key,
-                node,
-                pinned_by_volume,
-            } => {
+            Action::BindPod { pod: key, node, pinned_by_volume } => {
                 let Some(p) = self.cluster.pods.get_mut(&key) else {
                     return;
                 };
@@ -399,8 +420,7 @@ impl Simulation {
                 p.node = Some(node.clone());
                 p.unschedulable = None;
                 let uid = p.uid.clone();
-                let images: Vec<String> =
-                    p.spec.containers.iter().map(|c| c.image.clone()).collect();
+                let images: Vec<String> = p.spec.containers.iter().map(|c| c.image.clone()).collect();
                 self.record(Reason::BindPod {
                     namespace: key.0.clone(),
                     pod: key.1.clone(),
@@ -408,28 +428,14 @@ impl Simulation {
                     pinned_by_volume,
                 });
                 let mut delay = self.profile.sandbox_ms + self.profile.container_start_ms;
-                let cached = self
-                    .cluster
-                    .nodes
-                    .get(&node)
-                    .map(|n| n.images.clone())
-                    .unwrap_or_default();
+                let cached = self.cluster.nodes.get(&node).map(|n| n.images.clone()).unwrap_or_default();
                 let mut seen = BTreeSet::new();
                 for image in images {
                     if !cached.contains(&image) && seen.insert(image) {
-                        delay += self.rng.jitter_ms(
-                            self.profile.image_pull_ms,
-                            self.profile.image_pull_jitter_ms,
-                        );
+                        delay += self.rng.jitter_ms(self.profile.image_pull_ms, self.profile.image_pull_jitter_ms);
                     }
                 }
-                self.enqueue(
-                    delay,
-                    Event::ContainersStarted {
-                        pod: key.clone(),
-                        uid,
-                    },
-                );
+                self.enqueue(delay, Event::ContainersStarted { pod: key.clone(), uid });
                 self.pod_changed(&key);
             }
             Action::PodUnschedulable { pod, message } => {
@@ -440,11 +446,7 @@ impl Simulation {
                     return;
                 }
                 p.unschedulable = Some(message.clone());
-                self.record(Reason::PodUnschedulable {
-                    namespace: pod.0.clone(),
-                    pod: pod.1.clone(),
-                    message,
-                });
+                self.record(Reason::PodUnschedulable { namespace: pod.0.clone(), pod: pod.1.clone(), message });
             }
             Action::StartProvisioning { claim, message } => {
                 let Some(c) = self.cluster.claims.get_mut(&claim) else {
@@ -457,15 +459,9 @@ impl Simulation {
                 let uid = c.uid.clone();
                 if c.pending_message.as_deref() != Some(message.as_str()) {
                     c.pending_message = Some(message.clone());
-                    self.record(Reason::ClaimPending {
-                        namespace: claim.0.clone(),
-                        claim: claim.1.clone(),
-                        message,
-                    });
+                    self.record(Reason::ClaimPending { namespace: claim.0.clone(), claim: claim.1.clone(), message });
                 }
-                let delay = self
-                    .rng
-                    .jitter_ms(self.profile.provision_ms, self.profile.provision_jitter_ms);
+                let delay = self.rng.jitter_ms(self.profile.provision_ms, self.profile.provision_jitter_ms);
                 self.enqueue(delay, Event::ProvisionDone { claim, uid });
             }
             Action::ClaimPending { claim, message } => {
@@ -476,18 +472,10 @@ impl Simulation {
                     return;
                 }
                 c.pending_message = Some(message.clone());
-                self.record(Reason::ClaimPending {
-                    namespace: claim.0.clone(),
-                    claim: claim.1.clone(),
-                    message,
-                });
+                self.record(Reason::ClaimPending { namespace: claim.0.clone(), claim: claim.1.clone(), message });
             }
             Action::CreateVolume { claim } => self.create_provisioned_volume(&claim),
-            Action::BindClaim {
-                claim: ckey,
-                volume,
-                pre_bound,
-            } => {
+            Action::BindClaim { claim: ckey, volume, pre_bound } => {
                 let Some(claim) = self.cluster.claims.get(&ckey) else {
                     return;
                 };
@@ -501,11 +489,7 @@ impl Simulation {
                 let capacity = vol.capacity.clone();
                 let modes = vol.access_modes.clone();
                 if let Some(v) = self.cluster.volumes.get_mut(&volume) {
-                    v.claim_ref = Some(ClaimRef {
-                        namespace: ckey.0.clone(),
-                        name: ckey.1.clone(),
-                        uid: claim_uid,
-                    });
+                    v.claim_ref = Some(ClaimRef { namespace: ckey.0.clone(), name: ckey.1.clone(), uid: claim_uid });
                     v.phase = VolumePhase::Bound;
                 }
                 if let Some(c) = self.cluster.claims.get_mut(&ckey) {
@@ -515,12 +499,7 @@ impl Simulation {
                     c.bound_access_modes = modes;
                     c.pending_message = None;
                 }
-                self.record(Reason::BindClaim {
-                    namespace: ckey.0.clone(),
-                    claim: ckey.1.clone(),
-                    volume,
-                    pre_bound,
-                });
+                self.record(Reason::BindClaim { namespace: ckey.0.clone(), claim: ckey.1.clone(), volume, pre_bound });
                 // The scheduler's VolumeBinding plugin waits for this; retry waiting pods.
                 let waiting: Vec<(Key, String)> = self
                     .cluster
@@ -531,10 +510,7 @@ impl Simulation {
                     .map(|p| (p.key(), p.uid.clone()))
                     .collect();
                 for (pod, uid) in waiting {
-                    self.enqueue(
-                        self.profile.schedule_delay_ms,
-                        Event::SchedulePod { pod, uid },
-                    );
+                    self.enqueue(self.profile.schedule_delay_ms, Event::SchedulePod { pod, uid });
                 }
             }
             Action::StartContainers { pod: key, pulled } => {
@@ -542,25 +518,18 @@ impl Simulation {
                     return;
                 };
                 let Some(node) = p.node.clone() else { return };
-                let has_probe = p
-                    .spec
-                    .containers
-                    .iter()
-                    .any(|c| c.readiness_probe.is_some());
+                let has_probe = p.spec.containers.iter().any(|c| c.readiness_probe.is_some());
+                let crash_looping = p.crash_looping;
                 let probe_delay_ms = p
                     .spec
                     .containers
                     .iter()
                     .filter_map(|c| c.readiness_probe.as_ref())
-                    .map(|pr| {
-                        (pr.initial_delay_seconds.max(0) as u64) * 1000
-                            + self.profile.probe_latency_ms
-                    })
+                    .map(|pr| (pr.initial_delay_seconds.max(0) as u64) * 1000 + self.profile.probe_latency_ms)
                     .max()
                     .unwrap_or(0);
                 let uid = p.uid.clone();
-                let images: Vec<String> =
-                    p.spec.containers.iter().map(|c| c.image.clone()).collect();
+                let images: Vec<String> = p.spec.containers.iter().map(|c| c.image.clone()).collect();
                 let ip = self.allocate_ip(&node);
                 if let Some(n) = self.cluster.nodes.get_mut(&node) {
                     n.images.extend(images);
@@ -582,14 +551,12 @@ impl Simulation {
                     pulled,
                     ready: !has_probe,
                 });
+                if crash_looping {
+                    let ev = Event::CrashContainer { pod: key.clone(), uid: uid.clone() };
+                    self.enqueue(self.profile.crash_after_start_ms, ev);
+                }
                 if has_probe {
-                    self.enqueue(
-                        probe_delay_ms,
-                        Event::ReadinessProbe {
-                            pod: key.clone(),
-                            uid,
-                        },
-                    );
+                    self.enqueue(probe_delay_ms, Event::ReadinessProbe { pod: key.clone(), uid });
                 } else {
                     self.after_ready(&key);
                 }
@@ -604,10 +571,7 @@ impl Simulation {
                 }
                 p.ready = true;
                 p.ready_since_ms = Some(now);
-                self.record(Reason::PodReady {
-                    namespace: key.0.clone(),
-                    pod: key.1.clone(),
-                });
+                self.record(Reason::PodReady { namespace: key.0.clone(), pod: key.1.clone() });
                 self.after_ready(&key);
                 self.pod_changed(&key);
             }
@@ -616,12 +580,34 @@ impl Simulation {
                     return;
                 };
                 let node = p.node.clone().unwrap_or_default();
-                self.record(Reason::PodTerminated {
-                    namespace: key.0.clone(),
-                    pod: key.1.clone(),
-                    node,
-                });
-                self.pod_removed(&key.0, p.owner);
+                self.record(Reason::PodTerminated { namespace: key.0.clone(), pod: key.1.clone(), node });
+                self.after_pod_gone(&p);
+            }
+            Action::MarkNotReady { pod: key, failures } => {
+                let Some(p) = self.cluster.pods.get_mut(&key) else { return };
+                if !p.ready {
+                    return;
+                }
+                p.ready = false;
+                p.ready_since_ms = None;
+                self.record(Reason::PodNotReady { namespace: key.0.clone(), pod: key.1.clone(), failures });
+                self.pod_changed(&key);
+            }
+            Action::MarkNodeNotReady { node } => self.mark_node_not_ready(&node),
+            Action::CrashContainer { pod: key } => self.crash_container(&key),
+            Action::RestartContainer { pod: key } => self.restart_container(&key),
+            Action::RemoveClaim { claim } => self.remove_claim(&claim),
+            Action::AdoptPod { set, pod } => {
+                let Some(p) = self.cluster.pods.get_mut(&pod) else { return };
+                if p.owner.is_some() {
+                    return;
+                }
+                p.owner = Some(set.1.clone());
+                self.record(Reason::AdoptPod { namespace: set.0.clone(), set: set.1.clone(), pod: pod.1.clone() });
+                self.enqueue_set_sync(&set, self.profile.controller_delay_ms);
+            }
+            Action::UpdateClaimOwner { claim, owned_by_set, owner_pod } => {
+                self.update_claim_owner(&claim, owned_by_set, owner_pod)
             }
         }
     }
@@ -633,12 +619,7 @@ impl Simulation {
             return;
         };
         let set_key = (key.0.clone(), owner);
-        let min_ready = self
-            .cluster
-            .sets
-            .get(&set_key)
-            .map(|s| s.set.spec.min_ready_seconds)
-            .unwrap_or(0);
+        let min_ready = self.cluster.sets.get(&set_key).map(|s| s.set.spec.min_ready_seconds).unwrap_or(0);
         if min_ready > 0 {
             // Queued directly (not deduplicated): it must run at that later time.
             self.enqueue(min_ready as u64 * 1000, Event::SyncStatefulSet(set_key));
@@ -646,25 +627,26 @@ impl Simulation {
     }
 
     fn delete_pod(&mut self, key: &Key, cause: DeleteCause) {
+        self.delete_pod_with_grace(key, cause, None);
+    }
+
+    /// Graceful deletion; `grace_override` is kubectl's `--grace-period`.
+    fn delete_pod_with_grace(&mut self, key: &Key, cause: DeleteCause, grace_override: Option<i64>) {
         let Some(p) = self.cluster.pods.get_mut(key) else {
             return;
         };
         if p.deletion_ms.is_some() {
             return;
         }
-        let grace_s = p.spec.termination_grace_period_seconds;
+        let grace_s = grace_override.unwrap_or(p.spec.termination_grace_period_seconds);
         if p.node.is_none() {
             // Never scheduled: the API server deletes it without grace.
-            let owner = p.owner.clone();
-            self.cluster.pods.remove(key);
+            let Some(gone) = self.cluster.pods.remove(key) else { return };
             if let DeleteCause::Controller(reason) = cause {
                 self.record(reason);
             }
-            self.record(Reason::RemoveUnscheduledPod {
-                namespace: key.0.clone(),
-                pod: key.1.clone(),
-            });
-            self.pod_removed(&key.0, owner);
+            self.record(Reason::RemoveUnscheduledPod { namespace: key.0.clone(), pod: key.1.clone() });
+            self.after_pod_gone(&gone);
             return;
         }
         p.deletion_ms = Some(self.now_ms);
@@ -675,18 +657,8 @@ impl Simulation {
             DeleteCause::Controller(reason) => self.record(reason),
             DeleteCause::User => {}
         }
-        self.record(Reason::DeletePod {
-            namespace: key.0.clone(),
-            pod: key.1.clone(),
-            grace_seconds: grace_s,
-        });
-        self.enqueue(
-            stop_ms + self.profile.kubelet_cleanup_ms,
-            Event::ContainersStopped {
-                pod: key.clone(),
-                uid,
-            },
-        );
+        self.record(Reason::DeletePod { namespace: key.0.clone(), pod: key.1.clone(), grace_seconds: grace_s });
+        self.enqueue(stop_ms + self.profile.kubelet_cleanup_ms, Event::ContainersStopped { pod: key.clone(), uid });
         self.pod_changed(key);
     }
 
@@ -715,13 +687,10 @@ impl Simulation {
             volume_mode: claim.spec.volume_mode.clone(),
             // local-path volumes live on one node.
             node_affinity: node.clone().map(|n| vec![n]),
-            claim_ref: Some(ClaimRef {
-                namespace: ckey.0.clone(),
-                name: ckey.1.clone(),
-                uid: claim.uid.clone(),
-            }),
+            claim_ref: Some(ClaimRef { namespace: ckey.0.clone(), name: ckey.1.clone(), uid: claim.uid.clone() }),
             phase: VolumePhase::Available,
             created_ms: self.now_ms,
+            deletion_ms: None,
         };
         self.cluster.volumes.insert(name.clone(), volume);
         if let Some(c) = self.cluster.claims.get_mut(ckey) {
@@ -739,22 +708,13 @@ impl Simulation {
 
     /// host-local IPAM: the next free address in the node's pod CIDR.
     fn allocate_ip(&mut self, node: &str) -> String {
-        let used: BTreeSet<String> = self
-            .cluster
-            .pods
-            .values()
-            .filter_map(|p| p.ip.clone())
-            .collect();
+        let used: BTreeSet<String> = self.cluster.pods.values().filter_map(|p| p.ip.clone()).collect();
         let Some(n) = self.cluster.nodes.get_mut(node) else {
             return String::from("10.244.0.250");
         };
         for _ in 0..253 {
             let host = n.next_ip_host;
-            n.next_ip_host = if n.next_ip_host >= 254 {
-                2
-            } else {
-                n.next_ip_host + 1
-            };
+            n.next_ip_host = if n.next_ip_host >= 254 { 2 } else { n.next_ip_host + 1 };
             let ip = format!("10.244.{}.{}", n.index, host);
             if !used.contains(&ip) {
                 return ip;
@@ -781,7 +741,7 @@ impl Simulation {
                 continue;
             }
             match spec::decode(doc, source) {
-                Ok(o) => objects.push((doc.index, o)),
+                Ok(o) => objects.push((doc.index, doc.value.clone().unwrap_or_default(), o)),
                 Err(e) => {
                     messages.push(e.message);
                     diagnostics.extend(e.diagnostics);
@@ -792,7 +752,7 @@ impl Simulation {
             messages.push("error: no objects passed to apply".to_string());
         }
         // Update validation against what exists (immutable fields).
-        for (index, o) in &objects {
+        for (index, _, o) in &objects {
             if let Some(msg) = self.validate_update(o) {
                 let doc = parsed.documents.iter().find(|d| d.index == *index);
                 if let Some(doc) = doc {
@@ -802,14 +762,11 @@ impl Simulation {
             }
         }
         if !messages.is_empty() {
-            return Err(ApplyError {
-                message: messages.join("\n"),
-                diagnostics,
-            });
+            return Err(ApplyError { message: messages.join("\n"), diagnostics });
         }
         let mut out = Vec::new();
-        for (_, o) in objects {
-            out.push(self.apply_object(o, "kubectl apply"));
+        for (_, raw, o) in objects {
+            out.push(self.apply_object(o, raw, "kubectl apply"));
         }
         Ok(out)
     }
@@ -817,18 +774,12 @@ impl Simulation {
     fn validate_update(&self, o: &Object) -> Option<String> {
         match o {
             Object::StatefulSet(new) => {
-                let key = (
-                    new.meta.namespace.clone().unwrap_or_default(),
-                    new.meta.name.clone(),
-                );
+                let key = (new.meta.namespace.clone().unwrap_or_default(), new.meta.name.clone());
                 let old = &self.cluster.sets.get(&key)?.set;
                 statefulset::validate_update(old, new)
             }
             Object::PersistentVolumeClaim(new) => {
-                let key = (
-                    new.meta.namespace.clone().unwrap_or_default(),
-                    new.meta.name.clone(),
-                );
+                let key = (new.meta.namespace.clone().unwrap_or_default(), new.meta.name.clone());
                 let old = self.cluster.claims.get(&key)?;
                 let mut new_spec = new.spec.clone();
                 if new_spec.storage_class_name.is_none() {
@@ -839,10 +790,7 @@ impl Simulation {
                 if new_spec.volume_name.is_none() {
                     new_spec.volume_name = old_spec.volume_name.clone();
                 }
-                old_spec.storage_class_name = new_spec
-                    .storage_class_name
-                    .clone()
-                    .or(old_spec.storage_class_name);
+                old_spec.storage_class_name = new_spec.storage_class_name.clone().or(old_spec.storage_class_name);
                 (new_spec != old_spec).then(|| format!(
                     "The PersistentVolumeClaim \"{}\" is invalid: spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",
                     new.meta.name
@@ -852,14 +800,7 @@ impl Simulation {
         }
     }
 
-    fn user_change(
-        &mut self,
-        command: &str,
-        kind: Kind,
-        namespace: Option<String>,
-        name: &str,
-        verb: &str,
-    ) -> String {
+    fn user_change(&mut self, command: &str, kind: Kind, namespace: Option<String>, name: &str, verb: &str) -> String {
         self.record(Reason::UserChange {
             command: command.to_string(),
             resource: kind.resource().to_string(),
@@ -870,7 +811,7 @@ impl Simulation {
         format!("{}/{} {}", kind.resource(), name, verb)
     }
 
-    fn apply_object(&mut self, o: Object, command: &str) -> String {
+    fn apply_object(&mut self, o: Object, raw: manifest::Value, command: &str) -> String {
         let now = self.now_ms;
         let kind = o.kind();
         let meta = o.meta().clone();
@@ -883,14 +824,13 @@ impl Simulation {
                     Some(existing) if existing.set == set => "unchanged",
                     Some(existing) => {
                         existing.set = set;
+                        existing.manifest = raw;
                         existing.generation += 1;
                         "configured"
                     }
                     None => {
                         let uid = self.rng.uuid();
-                        self.cluster
-                            .sets
-                            .insert(key.clone(), SetState::new(set, uid, now));
+                        self.cluster.sets.insert(key.clone(), SetState::new(set, raw, uid, now));
                         "created"
                     }
                 };
@@ -911,14 +851,9 @@ impl Simulation {
                             Some(ip) => ip,
                             None => self.allocate_cluster_ip(),
                         };
-                        self.cluster.services.insert(
-                            key.clone(),
-                            ServiceState {
-                                service: svc,
-                                cluster_ip,
-                                created_ms: now,
-                            },
-                        );
+                        self.cluster
+                            .services
+                            .insert(key.clone(), ServiceState { service: svc, cluster_ip, created_ms: now });
                         "created"
                     }
                 };
@@ -962,20 +897,13 @@ impl Simulation {
                     }
                     None => {
                         let uid = self.rng.uuid();
-                        self.cluster
-                            .volumes
-                            .insert(name.clone(), Volume::from_spec(&pv, uid, now));
+                        self.cluster.volumes.insert(name.clone(), Volume::from_spec(&pv, uid, now));
                         "created"
                     }
                 };
                 // The PV controller re-syncs unbound claims when volumes appear.
-                let pending: Vec<Key> = self
-                    .cluster
-                    .claims
-                    .values()
-                    .filter(|c| c.phase == ClaimPhase::Pending)
-                    .map(|c| c.key())
-                    .collect();
+                let pending: Vec<Key> =
+                    self.cluster.claims.values().filter(|c| c.phase == ClaimPhase::Pending).map(|c| c.key()).collect();
                 for c in pending {
                     self.enqueue_claim_sync(&c);
                 }
@@ -990,13 +918,7 @@ impl Simulation {
                         "configured"
                     }
                     None => {
-                        self.cluster.classes.insert(
-                            name.clone(),
-                            ClassState {
-                                class: sc,
-                                created_ms: now,
-                            },
-                        );
+                        self.cluster.classes.insert(name.clone(), ClassState { class: sc, created_ms: now });
                         "created"
                     }
                 };
@@ -1011,16 +933,8 @@ impl Simulation {
                         "configured"
                     }
                     None => {
-                        let index = self
-                            .cluster
-                            .nodes
-                            .values()
-                            .map(|n| n.index)
-                            .max()
-                            .map_or(1, |i| i + 1);
-                        self.cluster
-                            .nodes
-                            .insert(name.clone(), NodeState::new(node, index, now));
+                        let index = self.cluster.nodes.values().map(|n| n.index).max().map_or(1, |i| i + 1);
+                        self.cluster.nodes.insert(name.clone(), NodeState::new(node, index, now));
                         "created"
                     }
                 };
@@ -1039,12 +953,7 @@ impl Simulation {
     }
 
     fn allocate_cluster_ip(&mut self) -> String {
-        let used: BTreeSet<&str> = self
-            .cluster
-            .services
-            .values()
-            .map(|s| s.cluster_ip.as_str())
-            .collect();
+        let used: BTreeSet<&str> = self.cluster.services.values().map(|s| s.cluster_ip.as_str()).collect();
         loop {
             // 10.96.0.0/12, as kind's service CIDR.
             let v = self.rng.below(1 << 20) as u32;
@@ -1064,20 +973,14 @@ impl Simulation {
             .map(|p| (p.key(), p.uid.clone()))
             .collect();
         for (pod, uid) in pending {
-            self.enqueue(
-                self.profile.schedule_delay_ms,
-                Event::SchedulePod { pod, uid },
-            );
+            self.enqueue(self.profile.schedule_delay_ms, Event::SchedulePod { pod, uid });
         }
     }
 
     /// `kubectl scale statefulset NAME --replicas=N`.
     pub fn scale_stateful_set(&mut self, key: &Key, replicas: i32) -> Result<String, String> {
         let Some(s) = self.cluster.sets.get_mut(key) else {
-            return Err(format!(
-                "Error from server (NotFound): statefulsets.apps \"{}\" not found",
-                key.1
-            ));
+            return Err(format!("Error from server (NotFound): statefulsets.apps \"{}\" not found", key.1));
         };
         if replicas < 0 {
             return Err(format!(
@@ -1090,22 +993,18 @@ impl Simulation {
             s.generation += 1;
             self.enqueue_set_sync(key, self.profile.controller_delay_ms);
         }
-        Ok(self.user_change(
-            "kubectl scale",
-            Kind::StatefulSet,
-            Some(key.0.clone()),
-            &key.1,
-            "scaled",
-        ))
+        Ok(self.user_change("kubectl scale", Kind::StatefulSet, Some(key.0.clone()), &key.1, "scaled"))
     }
 
     /// `kubectl delete pod NAME` (graceful). Returns the deleted pod's uid.
     pub fn delete_pod_by_user(&mut self, key: &Key) -> Result<String, String> {
+        self.delete_pod_by_user_with_grace(key, None)
+    }
+
+    /// `kubectl delete pod NAME --grace-period=N`.
+    pub fn delete_pod_by_user_with_grace(&mut self, key: &Key, grace_seconds: Option<i64>) -> Result<String, String> {
         let Some(p) = self.cluster.pods.get(key) else {
-            return Err(format!(
-                "Error from server (NotFound): pods \"{}\" not found",
-                key.1
-            ));
+            return Err(format!("Error from server (NotFound): pods \"{}\" not found", key.1));
         };
         let uid = p.uid.clone();
         self.record(Reason::UserChange {
@@ -1115,7 +1014,7 @@ impl Simulation {
             name: key.1.clone(),
             verb: "deleted".to_string(),
         });
-        self.delete_pod(key, DeleteCause::User);
+        self.delete_pod_with_grace(key, DeleteCause::User, grace_seconds);
         Ok(uid)
     }
 }

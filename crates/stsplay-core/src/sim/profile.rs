@@ -36,6 +36,12 @@ pub struct Profile {
     pub kubelet_cleanup_ms: u64,
     /// Latency of a readiness probe result after `initialDelaySeconds`.
     pub probe_latency_ms: u64,
+    /// A crash-looping container (`pod crash --repeat`) runs this long before it exits.
+    pub crash_after_start_ms: u64,
+    /// kube-controller-manager `--node-monitor-grace-period` (40s default).
+    pub node_monitor_grace_ms: u64,
+    /// DefaultTolerationSeconds for `not-ready`/`unreachable` (300s).
+    pub default_toleration_ms: u64,
     pub kubernetes_version: &'static str,
     pub node_names: Vec<&'static str>,
 }
@@ -55,13 +61,11 @@ impl Profile {
             container_stop_ms: 800,
             kubelet_cleanup_ms: 200,
             probe_latency_ms: 100,
+            crash_after_start_ms: 1_000,
+            node_monitor_grace_ms: 40_000,
+            default_toleration_ms: 300_000,
             kubernetes_version: "v1.33.1",
-            node_names: vec![
-                "kind-control-plane",
-                "kind-worker",
-                "kind-worker2",
-                "kind-worker3",
-            ],
+            node_names: vec!["kind-control-plane", "kind-worker", "kind-worker2", "kind-worker3"],
         }
     }
 
@@ -73,10 +77,7 @@ impl Profile {
             labels.insert("kubernetes.io/os".to_string(), "linux".to_string());
             let mut taints = Vec::new();
             if i == 0 {
-                labels.insert(
-                    "node-role.kubernetes.io/control-plane".to_string(),
-                    String::new(),
-                );
+                labels.insert("node-role.kubernetes.io/control-plane".to_string(), String::new());
                 taints.push(spec::Taint {
                     key: "node-role.kubernetes.io/control-plane".to_string(),
                     value: None,
@@ -84,78 +85,35 @@ impl Profile {
                 });
             }
             let node = spec::Node {
-                meta: ObjectMeta {
-                    name: name.to_string(),
-                    namespace: None,
-                    labels,
-                    annotations: BTreeMap::new(),
-                },
+                meta: ObjectMeta { name: name.to_string(), namespace: None, labels, annotations: BTreeMap::new() },
                 unschedulable: false,
                 taints,
             };
-            c.nodes
-                .insert(name.to_string(), NodeState::new(node, i as u32, 0));
+            c.nodes.insert(name.to_string(), NodeState::new(node, i as u32, 0));
         }
         let mut annotations = BTreeMap::new();
-        annotations.insert(
-            "storageclass.kubernetes.io/is-default-class".to_string(),
-            "true".to_string(),
-        );
+        annotations.insert("storageclass.kubernetes.io/is-default-class".to_string(), "true".to_string());
         let standard = spec::StorageClass {
-            meta: ObjectMeta {
-                name: "standard".to_string(),
-                namespace: None,
-                labels: BTreeMap::new(),
-                annotations,
-            },
+            meta: ObjectMeta { name: "standard".to_string(), namespace: None, labels: BTreeMap::new(), annotations },
             provisioner: "rancher.io/local-path".to_string(),
             reclaim_policy: "Delete".to_string(),
             volume_binding_mode: "WaitForFirstConsumer".to_string(),
         };
-        c.classes.insert(
-            "standard".to_string(),
-            ClassState {
-                class: standard,
-                created_ms: 0,
-            },
-        );
+        c.classes.insert("standard".to_string(), ClassState { class: standard, created_ms: 0 });
         for (ns, name, ip, port, proto, selector) in [
             ("default", "kubernetes", "10.96.0.1", 443, "TCP", None),
-            (
-                "kube-system",
-                "kube-dns",
-                "10.96.0.10",
-                53,
-                "UDP",
-                Some(("k8s-app", "kube-dns")),
-            ),
+            ("kube-system", "kube-dns", "10.96.0.10", 53, "UDP", Some(("k8s-app", "kube-dns"))),
         ] {
             let mut sel = BTreeMap::new();
             if let Some((k, v)) = selector {
                 sel.insert(k.to_string(), v.to_string());
             }
-            let mut ports = vec![spec::ServicePort {
-                name: None,
-                port,
-                protocol: proto.to_string(),
-            }];
+            let mut ports = vec![spec::ServicePort { name: None, port, protocol: proto.to_string() }];
             if name == "kube-dns" {
                 ports = vec![
-                    spec::ServicePort {
-                        name: Some("dns".into()),
-                        port: 53,
-                        protocol: "UDP".into(),
-                    },
-                    spec::ServicePort {
-                        name: Some("dns-tcp".into()),
-                        port: 53,
-                        protocol: "TCP".into(),
-                    },
-                    spec::ServicePort {
-                        name: Some("metrics".into()),
-                        port: 9153,
-                        protocol: "TCP".into(),
-                    },
+                    spec::ServicePort { name: Some("dns".into()), port: 53, protocol: "UDP".into() },
+                    spec::ServicePort { name: Some("dns-tcp".into()), port: 53, protocol: "TCP".into() },
+                    spec::ServicePort { name: Some("metrics".into()), port: 9153, protocol: "TCP".into() },
                 ];
             }
             let svc = spec::Service {
@@ -173,11 +131,7 @@ impl Profile {
             };
             c.services.insert(
                 (ns.to_string(), name.to_string()),
-                ServiceState {
-                    service: svc,
-                    cluster_ip: ip.to_string(),
-                    created_ms: 0,
-                },
+                ServiceState { service: svc, cluster_ip: ip.to_string(), created_ms: 0 },
             );
         }
         c

@@ -21,12 +21,7 @@ pub fn schedule(c: &Cluster, key: &Key, uid: &str, tie_break: u64) -> Vec<Action
     if pod.uid != uid || pod.node.is_some() || pod.is_terminating() {
         return Vec::new();
     }
-    let unschedulable = |message: String| {
-        vec![Action::PodUnschedulable {
-            pod: key.clone(),
-            message,
-        }]
-    };
+    let unschedulable = |message: String| vec![Action::PodUnschedulable { pod: key.clone(), message }];
 
     // VolumeBinding PreFilter: every claim must exist; Immediate claims must be bound.
     let mut pinned: Option<(String, Vec<String>)> = None;
@@ -43,10 +38,7 @@ pub fn schedule(c: &Cluster, key: &Key, uid: &str, tie_break: u64) -> Vec<Action
                 }
             }
             _ => {
-                let class = claim
-                    .storage_class
-                    .as_deref()
-                    .and_then(|n| c.classes.get(n));
+                let class = claim.storage_class.as_deref().and_then(|n| c.classes.get(n));
                 if class.is_some_and(|cl| cl.class.waits_for_first_consumer()) {
                     delayed.push(ck);
                 } else {
@@ -59,10 +51,7 @@ pub fn schedule(c: &Cluster, key: &Key, uid: &str, tie_break: u64) -> Vec<Action
         }
     }
     // A delayed claim already has a selected node: wait for its volume.
-    if delayed
-        .iter()
-        .any(|k| c.claims.get(k).is_some_and(|cl| cl.selected_node.is_some()))
-    {
+    if delayed.iter().any(|k| c.claims.get(k).is_some_and(|cl| cl.selected_node.is_some())) {
         return Vec::new();
     }
 
@@ -77,21 +66,14 @@ pub fn schedule(c: &Cluster, key: &Key, uid: &str, tie_break: u64) -> Vec<Action
     }
     if feasible.is_empty() {
         let total = c.nodes.len();
-        let detail = reasons
-            .iter()
-            .map(|(r, n)| format!("{n} {r}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let detail = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect::<Vec<_>>().join(", ");
         return unschedulable(format!(
             "0/{total} nodes are available: {detail}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling."
         ));
     }
     // Score: fewest pods of the same owner, then fewest pods overall.
     let score = |n: &NodeState| {
-        let on_node = c
-            .pods
-            .values()
-            .filter(|p| p.node.as_deref() == Some(n.name()) && !p.is_terminating());
+        let on_node = c.pods.values().filter(|p| p.node.as_deref() == Some(n.name()) && !p.is_terminating());
         let mut same = 0usize;
         let mut total = 0usize;
         for p in on_node {
@@ -104,21 +86,11 @@ pub fn schedule(c: &Cluster, key: &Key, uid: &str, tie_break: u64) -> Vec<Action
     };
     let best = feasible.iter().map(|n| score(n)).min().unwrap_or((0, 0));
     let ties: Vec<&&NodeState> = feasible.iter().filter(|n| score(n) == best).collect();
-    let chosen = ties[(tie_break % ties.len() as u64) as usize]
-        .name()
-        .to_string();
+    let chosen = ties[(tie_break % ties.len() as u64) as usize].name().to_string();
     if !delayed.is_empty() {
-        return vec![Action::SelectNodeForClaims {
-            pod: key.clone(),
-            node: chosen,
-            claims: delayed,
-        }];
+        return vec![Action::SelectNodeForClaims { pod: key.clone(), node: chosen, claims: delayed }];
     }
-    vec![Action::BindPod {
-        pod: key.clone(),
-        node: chosen,
-        pinned_by_volume: pinned.map(|(v, _)| v),
-    }]
+    vec![Action::BindPod { pod: key.clone(), node: chosen, pinned_by_volume: pinned.map(|(v, _)| v) }]
 }
 
 /// `None` if the pod fits on the node, else the scheduler's reason text.
@@ -145,10 +117,7 @@ fn filter_node(
                 Some(k) => *k == t.key,
             };
             let value_ok = tol.operator == "Exists" || tol.value == t.value;
-            let effect_ok = tol
-                .effect
-                .as_deref()
-                .is_none_or(|e| e.is_empty() || e == t.effect);
+            let effect_ok = tol.effect.as_deref().is_none_or(|e| e.is_empty() || e == t.effect);
             key_ok && value_ok && effect_ok
         });
         if !tolerated {
@@ -159,12 +128,7 @@ fn filter_node(
             ));
         }
     }
-    if !pod
-        .spec
-        .node_selector
-        .iter()
-        .all(|(k, v)| n.node.meta.labels.get(k) == Some(v))
-    {
+    if !pod.spec.node_selector.iter().all(|(k, v)| n.node.meta.labels.get(k) == Some(v)) {
         return Some("node(s) didn't match Pod's node affinity/selector".to_string());
     }
     if let Some((_, nodes)) = pinned {
@@ -176,8 +140,7 @@ fn filter_node(
         let Some(claim) = c.claims.get(ck) else {
             continue;
         };
-        let has_volume =
-            super::volume::find_best_match_for_claim(c, claim, Some(n.name()), false).is_some();
+        let has_volume = super::volume::find_best_match_for_claim(c, claim, Some(n.name()), false).is_some();
         let can_provision = claim
             .storage_class
             .as_deref()

@@ -38,7 +38,11 @@ impl Cluster {
 pub struct NodeState {
     pub node: spec::Node,
     pub created_ms: u64,
+    /// The Ready condition as the control plane sees it.
     pub ready: bool,
+    /// Whether the node's kubelet is running (`node down` stops it; the
+    /// control plane notices only after the node monitor grace period).
+    pub kubelet_up: bool,
     /// Third octet of the node's pod CIDR (10.244.<index>.0/24).
     pub index: u32,
     pub next_ip_host: u32,
@@ -48,14 +52,7 @@ pub struct NodeState {
 
 impl NodeState {
     pub fn new(node: spec::Node, index: u32, created_ms: u64) -> NodeState {
-        NodeState {
-            node,
-            created_ms,
-            ready: true,
-            index,
-            next_ip_host: 2,
-            images: BTreeSet::new(),
-        }
+        NodeState { node, created_ms, ready: true, kubelet_up: true, index, next_ip_host: 2, images: BTreeSet::new() }
     }
     pub fn name(&self) -> &str {
         &self.node.meta.name
@@ -64,10 +61,7 @@ impl NodeState {
         format!("172.18.0.{}", self.index + 2)
     }
     pub fn is_control_plane(&self) -> bool {
-        self.node
-            .meta
-            .labels
-            .contains_key("node-role.kubernetes.io/control-plane")
+        self.node.meta.labels.contains_key("node-role.kubernetes.io/control-plane")
     }
 }
 
@@ -113,10 +107,14 @@ pub struct SetState {
     pub generation: i64,
     pub status: SetStatus,
     pub revisions: Vec<Revision>,
+    /// The object as last written (apply, patch, set image), for patches.
+    pub manifest: serde_yaml::Value,
+    /// Foreground deletion: the set waits for its pods to go.
+    pub deleting: bool,
 }
 
 impl SetState {
-    pub fn new(set: StatefulSet, uid: String, created_ms: u64) -> SetState {
+    pub fn new(set: StatefulSet, manifest: serde_yaml::Value, uid: String, created_ms: u64) -> SetState {
         SetState {
             set,
             uid,
@@ -124,13 +122,12 @@ impl SetState {
             generation: 1,
             status: SetStatus::default(),
             revisions: Vec::new(),
+            manifest,
+            deleting: false,
         }
     }
     pub fn key(&self) -> Key {
-        (
-            self.set.meta.namespace.clone().unwrap_or_default(),
-            self.set.meta.name.clone(),
-        )
+        (self.set.meta.namespace.clone().unwrap_or_default(), self.set.meta.name.clone())
     }
 }
 
@@ -176,6 +173,14 @@ pub struct Pod {
     pub restarts: u32,
     /// The scheduler's last "0/N nodes are available" message.
     pub unschedulable: Option<String>,
+    /// Why the container is not running (`CrashLoopBackOff`, `Error`).
+    pub waiting_reason: Option<String>,
+    /// `pod crash --repeat`: the container exits every time it starts.
+    pub crash_looping: bool,
+    /// `pod unready`: the readiness probe fails until `pod ready`.
+    pub probe_failing: bool,
+    /// The node controller marked the pod NotReady (its node stopped reporting).
+    pub marked_not_ready_by_node: bool,
 }
 
 impl Pod {
@@ -197,13 +202,15 @@ impl Pod {
         if min_ready_seconds <= 0 {
             return true;
         }
-        self.ready_since_ms
-            .is_some_and(|t| t + (min_ready_seconds as u64) * 1000 <= now_ms)
+        self.ready_since_ms.is_some_and(|t| t + (min_ready_seconds as u64) * 1000 <= now_ms)
     }
     /// The STATUS column of `kubectl get pods` (printPod in printers.go).
     pub fn status_text(&self) -> String {
         if self.deletion_ms.is_some() {
             return "Terminating".to_string();
+        }
+        if let Some(reason) = &self.waiting_reason {
+            return reason.clone();
         }
         match self.phase {
             PodPhase::Running if self.containers_running => "Running".to_string(),
@@ -213,6 +220,7 @@ impl Pod {
             _ => "Pending".to_string(),
         }
     }
+    /// The READY column: ready containers / containers.
     pub fn ready_containers(&self) -> String {
         let total = self.spec.containers.len();
         let ready = if self.ready { total } else { 0 };
@@ -256,6 +264,12 @@ pub struct Claim {
     pub selected_node: Option<String>,
     pub provisioning: bool,
     pub pending_message: Option<String>,
+    /// Set when deleted while a pod still uses it (`kubernetes.io/pvc-protection`).
+    pub deletion_ms: Option<u64>,
+    /// ownerReference to the StatefulSet (retention policy `whenDeleted: Delete`).
+    pub owned_by_set: bool,
+    /// ownerReference to a condemned pod (retention policy `whenScaled: Delete`).
+    pub owner_pod: Option<String>,
 }
 
 impl Claim {
@@ -283,6 +297,9 @@ impl Claim {
             selected_node: None,
             provisioning: false,
             pending_message: None,
+            deletion_ms: None,
+            owned_by_set: false,
+            owner_pod: None,
         }
     }
     pub fn key(&self) -> Key {
@@ -331,6 +348,8 @@ pub struct Volume {
     pub claim_ref: Option<ClaimRef>,
     pub phase: VolumePhase,
     pub created_ms: u64,
+    /// Set when deleted while still bound (`kubernetes.io/pv-protection`).
+    pub deletion_ms: Option<u64>,
 }
 
 impl Volume {
@@ -352,31 +371,24 @@ impl Volume {
             }),
             phase: VolumePhase::Available,
             created_ms,
+            deletion_ms: None,
         }
     }
 
     pub fn same_spec(&self, pv: &spec::PersistentVolume) -> bool {
-        self.labels == pv.meta.labels
-            && self.capacity == pv.capacity
-            && self.access_modes == pv.access_modes
+        self.labels == pv.meta.labels && self.capacity == pv.capacity && self.access_modes == pv.access_modes
     }
 
     /// Whether a pod on `node` can use this volume (its nodeAffinity).
     pub fn reachable_from(&self, node: &str) -> bool {
-        self.node_affinity
-            .as_ref()
-            .is_none_or(|nodes| nodes.iter().any(|n| n == node))
+        self.node_affinity.as_ref().is_none_or(|nodes| nodes.iter().any(|n| n == node))
     }
 }
 
 /// kubectl's short form of access modes (`RWO`, `ROX`, `RWX`, `RWOP`).
 pub fn access_modes_short(modes: &[String]) -> String {
-    let order = [
-        ("ReadWriteOnce", "RWO"),
-        ("ReadOnlyMany", "ROX"),
-        ("ReadWriteMany", "RWX"),
-        ("ReadWriteOncePod", "RWOP"),
-    ];
+    let order =
+        [("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"), ("ReadWriteOncePod", "RWOP")];
     order
         .iter()
         .filter(|(long, _)| modes.iter().any(|m| m == long))
@@ -406,11 +418,7 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
                 }
                 let ta = na.trim_start_matches('0');
                 let tb = nb.trim_start_matches('0');
-                let ord = ta
-                    .len()
-                    .cmp(&tb.len())
-                    .then_with(|| ta.cmp(tb))
-                    .then_with(|| na.len().cmp(&nb.len()));
+                let ord = ta.len().cmp(&tb.len()).then_with(|| ta.cmp(tb)).then_with(|| na.len().cmp(&nb.len()));
                 if ord != std::cmp::Ordering::Equal {
                     return ord;
                 }
@@ -490,10 +498,7 @@ pub fn snapshot(c: &Cluster, now_ms: u64) -> Snapshot {
         .map(|v| VolumeView {
             name: v.name.clone(),
             phase: v.phase.as_str().to_string(),
-            claim: v
-                .claim_ref
-                .as_ref()
-                .map(|r| format!("{}/{}", r.namespace, r.name)),
+            claim: v.claim_ref.as_ref().map(|r| format!("{}/{}", r.namespace, r.name)),
             storage_class: (!v.storage_class.is_empty()).then(|| v.storage_class.clone()),
             capacity: v.capacity.text.clone(),
             reclaim_policy: v.reclaim_policy.clone(),
@@ -504,21 +509,9 @@ pub fn snapshot(c: &Cluster, now_ms: u64) -> Snapshot {
     let nodes = c
         .nodes
         .values()
-        .map(|n| NodeView {
-            name: n.name().to_string(),
-            ready: n.ready,
-            schedulable: !n.node.unschedulable,
-        })
+        .map(|n| NodeView { name: n.name().to_string(), ready: n.ready, schedulable: !n.node.unschedulable })
         .collect();
-    Snapshot {
-        time_seconds: now_ms / 1000,
-        statefulsets,
-        pods,
-        pvcs,
-        pvs,
-        nodes,
-        dns: crate::dns::records(c),
-    }
+    Snapshot { time_seconds: now_ms / 1000, statefulsets, pods, pvcs, pvs, nodes, dns: crate::dns::records(c) }
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use crate::reason::Reason;
 use crate::sim::state::*;
 use crate::sim::{Action, DeleteCause};
-use crate::spec::{PodManagementPolicy, StatefulSet, UpdateStrategy};
+use crate::spec::{PodManagementPolicy, RetentionPolicy, StatefulSet, UpdateStrategy};
 
 /// `controller.ComputeHash`-style name for a template revision:
 /// FNV-32a of the canonical template, encoded with `rand.SafeEncodeString`.
@@ -27,11 +27,8 @@ pub fn revision_name(set_name: &str, canonical_template: &str) -> String {
         hash = hash.wrapping_mul(0x0100_0193);
     }
     const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-    let encoded: String = hash
-        .to_string()
-        .bytes()
-        .map(|b| ALPHANUMS[usize::from(b) % ALPHANUMS.len()] as char)
-        .collect();
+    let encoded: String =
+        hash.to_string().bytes().map(|b| ALPHANUMS[usize::from(b) % ALPHANUMS.len()] as char).collect();
     format!("{set_name}-{encoded}")
 }
 
@@ -56,24 +53,14 @@ pub fn new_pod(s: &SetState, revision: &Revision, ordinal: i32) -> Pod {
     let ns = set.meta.namespace.clone().unwrap_or_default();
     let name = format!("{}-{}", set.meta.name, ordinal);
     let mut labels = revision.template.labels.clone();
-    labels.insert(
-        "controller-revision-hash".to_string(),
-        revision.name.clone(),
-    );
-    labels.insert(
-        "statefulset.kubernetes.io/pod-name".to_string(),
-        name.clone(),
-    );
-    labels.insert(
-        "apps.kubernetes.io/pod-index".to_string(),
-        ordinal.to_string(),
-    );
+    labels.insert("controller-revision-hash".to_string(), revision.name.clone());
+    labels.insert("statefulset.kubernetes.io/pod-name".to_string(), name.clone());
+    labels.insert("apps.kubernetes.io/pod-index".to_string(), ordinal.to_string());
     let mut spec = revision.template.spec.clone();
     // updateStorage: template volumes named like a claim template are replaced.
     for t in &set.spec.volume_claim_templates {
         spec.claim_volumes.retain(|(v, _)| *v != t.name);
-        spec.claim_volumes
-            .push((t.name.clone(), claim_name(&t.name, &set.meta.name, ordinal)));
+        spec.claim_volumes.push((t.name.clone(), claim_name(&t.name, &set.meta.name, ordinal)));
     }
     // updateIdentity: hostname = pod name, subdomain = serviceName.
     spec.hostname = Some(name.clone());
@@ -97,18 +84,17 @@ pub fn new_pod(s: &SetState, revision: &Revision, ordinal: i32) -> Pod {
         ip: None,
         restarts: 0,
         unschedulable: None,
+        waiting_reason: None,
+        crash_looping: false,
+        probe_failing: false,
+        marked_not_ready_by_node: false,
     }
 }
 
 /// Claims the pod of `ordinal` needs that do not exist yet
 /// (`createMissingPersistentVolumeClaims`). Labels: the template's, plus the
 /// set selector's `matchLabels` (`getPersistentVolumeClaims`).
-fn missing_claims(
-    c: &Cluster,
-    set: &StatefulSet,
-    ordinal: i32,
-    default_class: Option<&str>,
-) -> Vec<Claim> {
+fn missing_claims(c: &Cluster, set: &StatefulSet, ordinal: i32, default_class: Option<&str>) -> Vec<Claim> {
     let ns = set.meta.namespace.clone().unwrap_or_default();
     set.spec
         .volume_claim_templates
@@ -122,19 +108,11 @@ fn missing_claims(
             for (k, v) in &set.spec.selector.match_labels {
                 labels.insert(k.clone(), v.clone());
             }
-            let class = t
-                .spec
-                .storage_class_name
-                .clone()
-                .or_else(|| default_class.map(str::to_string));
-            Some(Claim::new(
-                ns.clone(),
-                name,
-                labels,
-                t.spec.clone(),
-                class,
-                Some(set.meta.name.clone()),
-            ))
+            let class = t.spec.storage_class_name.clone().or_else(|| default_class.map(str::to_string));
+            let mut claim = Claim::new(ns.clone(), name, labels, t.spec.clone(), class, Some(set.meta.name.clone()));
+            // updateClaimOwnerRefForSetAndPod: whenDeleted=Delete → owned by the set.
+            claim.owned_by_set = set.spec.when_deleted == RetentionPolicy::Delete;
+            Some(claim)
         })
         .collect()
 }
@@ -157,15 +135,8 @@ pub fn sync_stateful_set(c: &Cluster, key: &Key, now: u64) -> Vec<Action> {
         Some(r) => r.clone(),
         None => {
             let next = s.revisions.iter().map(|r| r.revision).max().unwrap_or(0) + 1;
-            let r = Revision {
-                name: update_name.clone(),
-                revision: next,
-                template: set.spec.template.clone(),
-            };
-            actions.push(Action::AddRevision {
-                set: key.clone(),
-                revision: r.clone(),
-            });
+            let r = Revision { name: update_name.clone(), revision: next, template: set.spec.template.clone() };
+            actions.push(Action::AddRevision { set: key.clone(), revision: r.clone() });
             r
         }
     };
@@ -186,6 +157,26 @@ pub fn sync_stateful_set(c: &Cluster, key: &Key, now: u64) -> Vec<Action> {
         .values()
         .filter(|p| p.namespace == key.0 && p.owner.as_deref() == Some(set.meta.name.as_str()))
         .collect();
+    // ClaimPods: adopt orphans whose name and labels make them members of this set.
+    let orphans: Vec<Action> = c
+        .pods
+        .values()
+        .filter(|p| p.namespace == key.0 && p.owner.is_none() && !p.is_terminating())
+        .filter(|p| parse_ordinal(&set.meta.name, &p.name).is_some() && set.spec.selector.matches(&p.labels))
+        .map(|p| Action::AdoptPod { set: key.clone(), pod: p.key() })
+        .collect();
+    if !orphans.is_empty() {
+        actions.extend(orphans);
+        return actions;
+    }
+    if s.deleting {
+        // Foreground deletion in progress: only status is kept up to date.
+        actions.push(Action::UpdateSetStatus {
+            set: key.clone(),
+            status: compute_status(s, &pods, &current_revision.name, &update_revision.name, now),
+        });
+        return actions;
+    }
     let mut replicas: BTreeMap<i32, &Pod> = BTreeMap::new();
     let mut condemned: Vec<&Pod> = Vec::new();
     for p in &pods {
@@ -198,8 +189,7 @@ pub fn sync_stateful_set(c: &Cluster, key: &Key, now: u64) -> Vec<Action> {
             condemned.push(p);
         }
     }
-    condemned
-        .sort_by_key(|p| std::cmp::Reverse(parse_ordinal(&set.meta.name, &p.name).unwrap_or(0)));
+    condemned.sort_by_key(|p| std::cmp::Reverse(parse_ordinal(&set.meta.name, &p.name).unwrap_or(0)));
 
     // The first unhealthy pod: replicas in order, then condemned from the lowest ordinal.
     let first_unhealthy: Option<String> = (start..start + replica_count)
@@ -239,19 +229,14 @@ pub fn sync_stateful_set(c: &Cluster, key: &Key, now: u64) -> Vec<Action> {
                         actions.push(create_claim_action(key, set, &p.name, claim));
                     }
                 }
-                if monotonic && (p.is_terminating() || !p.is_running_and_available(min_ready, now))
-                {
+                if monotonic && (p.is_terminating() || !p.is_running_and_available(min_ready, now)) {
                     blocked = true;
                     break;
                 }
             }
             None => {
                 // PodClaimIsStale: a claim being deleted blocks the create (not modelled further).
-                let revision = if uses_current_revision(set, s, ord) {
-                    &current_revision
-                } else {
-                    &update_revision
-                };
+                let revision = if uses_current_revision(set, s, ord) { &current_revision } else { &update_revision };
                 let pod = new_pod(s, revision, ord);
                 for claim in missing_claims(c, set, ord, default_class) {
                     actions.push(create_claim_action(key, set, &pod.name, claim));
@@ -269,6 +254,24 @@ pub fn sync_stateful_set(c: &Cluster, key: &Key, now: u64) -> Vec<Action> {
                 if monotonic {
                     blocked = true;
                     break;
+                }
+            }
+        }
+    }
+
+    // Retention policy (ClaimsMatchRetentionPolicy / UpdatePodClaimForRetentionPolicy):
+    // claims are owned by the set with whenDeleted=Delete, and by their pod
+    // when that pod is condemned with whenScaled=Delete.
+    for p in pods.iter() {
+        let Some(ord) = parse_ordinal(&set.meta.name, &p.name) else { continue };
+        let condemned_pod = !(ord >= start && ord < start + replica_count);
+        let owner_pod = (condemned_pod && set.spec.when_scaled == RetentionPolicy::Delete).then(|| p.name.clone());
+        let owned_by_set = set.spec.when_deleted == RetentionPolicy::Delete;
+        for t in &set.spec.volume_claim_templates {
+            let ck = (key.0.clone(), claim_name(&t.name, &set.meta.name, ord));
+            if let Some(claim) = c.claims.get(&ck) {
+                if claim.deletion_ms.is_none() && (claim.owned_by_set != owned_by_set || claim.owner_pod != owner_pod) {
+                    actions.push(Action::UpdateClaimOwner { claim: ck, owned_by_set, owner_pod: owner_pod.clone() });
                 }
             }
         }
@@ -315,9 +318,7 @@ pub fn sync_stateful_set(c: &Cluster, key: &Key, now: u64) -> Vec<Action> {
                 let Some(p) = replicas.get(&ord) else {
                     continue;
                 };
-                if p.revision.as_deref() != Some(update_revision.name.as_str())
-                    && !p.is_terminating()
-                {
+                if p.revision.as_deref() != Some(update_revision.name.as_str()) && !p.is_terminating() {
                     actions.push(Action::DeletePod {
                         pod: p.key(),
                         reason_for: DeleteCause::Controller(Reason::DeletePodForUpdate {
@@ -359,8 +360,7 @@ fn create_claim_action(key: &Key, set: &StatefulSet, pod: &str, claim: Claim) ->
 fn uses_current_revision(set: &StatefulSet, s: &SetState, ordinal: i32) -> bool {
     match &set.spec.update_strategy {
         UpdateStrategy::RollingUpdate { partition, .. } => {
-            s.status.current_revision != s.status.update_revision
-                && ordinal < set.spec.ordinals_start + partition
+            s.status.current_revision != s.status.update_revision && ordinal < set.spec.ordinals_start + partition
         }
         UpdateStrategy::OnDelete => false,
     }
@@ -392,10 +392,8 @@ fn compute_status(s: &SetState, pods: &[&Pod], current: &str, update: &str, now:
             }
         }
     }
-    if matches!(
-        s.set.spec.update_strategy,
-        UpdateStrategy::RollingUpdate { .. }
-    ) && st.updated_replicas == st.replicas
+    if matches!(s.set.spec.update_strategy, UpdateStrategy::RollingUpdate { .. })
+        && st.updated_replicas == st.replicas
         && st.ready_replicas == st.replicas
     {
         st.current_replicas = st.updated_replicas;
@@ -433,9 +431,7 @@ mod tests {
         assert_ne!(a, revision_name("web", "{\"x\":2}"));
         let suffix = a.strip_prefix("web-").unwrap_or("");
         assert!(!suffix.is_empty());
-        assert!(suffix
-            .bytes()
-            .all(|b| b"bcdfghjklmnpqrstvwxz2456789".contains(&b)));
+        assert!(suffix.bytes().all(|b| b"bcdfghjklmnpqrstvwxz2456789".contains(&b)));
     }
 
     #[test]

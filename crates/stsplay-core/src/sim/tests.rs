@@ -1,97 +1,8 @@
 //! Simulation tests: named invariants checked after every step, determinism,
 //! and the OrderedReady / scale-down / re-creation rules of the first slice.
 
+use super::invariants::check_invariants;
 use super::*;
-
-/// Invariants that must hold after every step (issue: conformance suite).
-pub(crate) fn check_invariants(sim: &Simulation, from_step: usize) -> Result<(), String> {
-    let c = sim.cluster();
-    // at-most-one-pod-per-identity: pods are keyed by (namespace, name), so a
-    // second pod with the same identity cannot exist; check the map agrees.
-    for (k, p) in &c.pods {
-        if *k != p.key() {
-            return Err(format!("pod stored under {k:?} is {:?}", p.key()));
-        }
-    }
-    // claim-ref-matches-volume-name: PV.claimRef ⇔ PVC.volumeName when bound.
-    for cl in c.claims.values() {
-        if let Some(v) = &cl.volume {
-            let Some(vol) = c.volumes.get(v) else {
-                return Err(format!("claim {} names missing volume {v}", cl.name));
-            };
-            match &vol.claim_ref {
-                Some(r) if r.namespace == cl.namespace && r.name == cl.name && r.uid == cl.uid => {}
-                other => {
-                    return Err(format!(
-                        "claim {} → {v}, but the volume's claimRef is {other:?}",
-                        cl.name
-                    ))
-                }
-            }
-        }
-    }
-    for v in c.volumes.values() {
-        if v.phase == VolumePhase::Bound {
-            let Some(r) = &v.claim_ref else {
-                return Err(format!("bound volume {} has no claimRef", v.name));
-            };
-            let bound = c
-                .claims
-                .get(&(r.namespace.clone(), r.name.clone()))
-                .and_then(|cl| cl.volume.clone());
-            if bound.as_deref() != Some(v.name.as_str()) {
-                return Err(format!(
-                    "volume {} is Bound to {}/{} which does not name it",
-                    v.name, r.namespace, r.name
-                ));
-            }
-        }
-    }
-    // ordered-ready: when an OrderedReady set creates ordinal N, every lower
-    // ordinal in range is Running and Ready (checked on the steps of the last
-    // event: a sync creates at most one pod and changes nothing else).
-    for step in &sim.steps()[from_step.min(sim.steps().len())..] {
-        let Reason::CreatePod {
-            namespace,
-            set,
-            ordinal,
-            ordered: true,
-            ..
-        } = &step.reason
-        else {
-            continue;
-        };
-        let start = c
-            .sets
-            .get(&(namespace.clone(), set.clone()))
-            .map_or(0, |s| s.set.spec.ordinals_start);
-        for lower in start..*ordinal {
-            let ready = c
-                .pods
-                .get(&(namespace.clone(), format!("{set}-{lower}")))
-                .is_some_and(|p| p.is_running_and_ready());
-            if !ready {
-                return Err(format!(
-                    "{set}-{ordinal} was created while {set}-{lower} is not Running and Ready"
-                ));
-            }
-        }
-    }
-    // dns-ready-only: every A record of a pod name points at a ready, non-terminating pod
-    // (unless the Service publishes not-ready addresses).
-    for s in c
-        .services
-        .values()
-        .filter(|s| s.service.is_headless() && !s.service.publish_not_ready_addresses)
-    {
-        for p in crate::dns::endpoints(c, s) {
-            if !p.ready || p.is_terminating() {
-                return Err(format!("DNS publishes {} which is not ready", p.name));
-            }
-        }
-    }
-    Ok(())
-}
 
 fn run_to_quiet(sim: &mut Simulation, max_steps: usize) {
     for _ in 0..max_steps {
@@ -108,13 +19,8 @@ fn run_to_quiet(sim: &mut Simulation, max_steps: usize) {
 
 fn applied(seed: u64) -> Simulation {
     let mut sim = Simulation::new(seed);
-    let out = sim
-        .apply(crate::DEFAULT_EXAMPLE, "web.yaml")
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(
-        out,
-        ["service/nginx created", "statefulset.apps/web created"]
-    );
+    let out = sim.apply(crate::DEFAULT_EXAMPLE, "web.yaml").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out, ["service/nginx created", "statefulset.apps/web created"]);
     sim
 }
 
@@ -133,10 +39,7 @@ fn ordered_ready_creates_one_pod_at_a_time() {
             };
             // Every lower ordinal is Running and Ready when the next is created.
             for lower in 0..*ordinal {
-                let p = sim
-                    .cluster()
-                    .pods
-                    .get(&("default".into(), format!("web-{lower}")));
+                let p = sim.cluster().pods.get(&("default".into(), format!("web-{lower}")));
                 assert!(
                     p.is_some_and(|p| p.is_running_and_ready()),
                     "web-{lower} not ready when web-{ordinal} was created"
@@ -148,16 +51,10 @@ fn ordered_ready_creates_one_pod_at_a_time() {
     }
     assert_eq!(created, [0, 1, 2]);
     let snap = sim.snapshot();
-    assert!(snap
-        .pods
-        .iter()
-        .all(|p| p.status == "Running" && p.ready_containers == "1/1"));
+    assert!(snap.pods.iter().all(|p| p.status == "Running" && p.ready_containers == "1/1"));
     assert!(snap.pvcs.iter().all(|c| c.phase == "Bound"));
     assert_eq!(snap.statefulsets[0].status.ready_replicas, 3);
-    assert!(snap
-        .dns
-        .iter()
-        .any(|r| r.name == "web-0.nginx.default.svc.cluster.local"));
+    assert!(snap.dns.iter().any(|r| r.name == "web-0.nginx.default.svc.cluster.local"));
 }
 
 #[test]
@@ -165,10 +62,7 @@ fn same_seed_same_trace_different_seed_may_differ() {
     let trace = |seed| {
         let mut sim = applied(seed);
         run_to_quiet(&mut sim, 1000);
-        sim.steps()
-            .iter()
-            .map(|s| format!("{} {}", s.time_ms, s.message()))
-            .collect::<Vec<_>>()
+        sim.steps().iter().map(|s| format!("{} {}", s.time_ms, s.message())).collect::<Vec<_>>()
     };
     assert_eq!(trace(7), trace(7));
     let differs = (1..20).any(|s| trace(s) != trace(7));
@@ -180,8 +74,7 @@ fn scale_down_removes_highest_ordinal_first_and_keeps_claims() {
     let mut sim = applied(3);
     run_to_quiet(&mut sim, 1000);
     let key = ("default".to_string(), "web".to_string());
-    sim.scale_stateful_set(&key, 1)
-        .unwrap_or_else(|e| panic!("{e}"));
+    sim.scale_stateful_set(&key, 1).unwrap_or_else(|e| panic!("{e}"));
     let seen = sim.steps().len();
     run_to_quiet(&mut sim, 1000);
     let deleted: Vec<i32> = sim.steps()[seen..]
@@ -202,35 +95,13 @@ fn deleted_pod_comes_back_with_same_name_claim_and_node() {
     let mut sim = applied(5);
     run_to_quiet(&mut sim, 1000);
     let key = ("default".to_string(), "web-1".to_string());
-    let before = sim
-        .cluster()
-        .pods
-        .get(&key)
-        .cloned()
-        .unwrap_or_else(|| panic!("web-1 missing"));
-    sim.delete_pod_by_user(&key)
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(
-        sim.snapshot()
-            .pods
-            .iter()
-            .find(|p| p.name == "web-1")
-            .map(|p| p.status.as_str()),
-        Some("Terminating")
-    );
+    let before = sim.cluster().pods.get(&key).cloned().unwrap_or_else(|| panic!("web-1 missing"));
+    sim.delete_pod_by_user(&key).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(sim.snapshot().pods.iter().find(|p| p.name == "web-1").map(|p| p.status.as_str()), Some("Terminating"));
     // DNS drops a terminating pod at once.
-    assert!(!sim
-        .snapshot()
-        .dns
-        .iter()
-        .any(|r| r.name == "web-1.nginx.default.svc.cluster.local"));
+    assert!(!sim.snapshot().dns.iter().any(|r| r.name == "web-1.nginx.default.svc.cluster.local"));
     run_to_quiet(&mut sim, 1000);
-    let after = sim
-        .cluster()
-        .pods
-        .get(&key)
-        .cloned()
-        .unwrap_or_else(|| panic!("web-1 not re-created"));
+    let after = sim.cluster().pods.get(&key).cloned().unwrap_or_else(|| panic!("web-1 not re-created"));
     assert_ne!(before.uid, after.uid);
     assert_eq!(before.spec.claim_volumes, after.spec.claim_volumes);
     // The local-path volume pins the new pod to the same node.
@@ -244,18 +115,9 @@ fn invalid_apply_changes_nothing() {
     run_to_quiet(&mut sim, 1000);
     let before = sim.cluster().clone();
     let steps = sim.steps().len();
-    let bad = crate::DEFAULT_EXAMPLE
-        .replace("replicas: 3", "replicas: 5")
-        .replace("  serviceName", "  serviceNam");
-    let err = sim
-        .apply(&bad, "web.yaml")
-        .err()
-        .unwrap_or_else(|| panic!("should fail"));
-    assert!(
-        err.message.contains("unknown field \"spec.serviceNam\""),
-        "{}",
-        err.message
-    );
+    let bad = crate::DEFAULT_EXAMPLE.replace("replicas: 3", "replicas: 5").replace("  serviceName", "  serviceNam");
+    let err = sim.apply(&bad, "web.yaml").err().unwrap_or_else(|| panic!("should fail"));
+    assert!(err.message.contains("unknown field \"spec.serviceNam\""), "{}", err.message);
     assert_eq!(*sim.cluster(), before);
     assert_eq!(sim.steps().len(), steps);
     assert!(!sim.has_pending());
@@ -264,20 +126,17 @@ fn invalid_apply_changes_nothing() {
 #[test]
 fn immutable_fields_are_forbidden_on_update() {
     let mut sim = applied(2);
-    let changed =
-        crate::DEFAULT_EXAMPLE.replace("serviceName: \"nginx\"", "serviceName: \"other\"");
-    let err = sim
-        .apply(&changed, "web.yaml")
-        .err()
-        .unwrap_or_else(|| panic!("should fail"));
-    assert!(err.message.starts_with("The StatefulSet \"web\" is invalid: spec: Forbidden: updates to statefulset spec for fields other than"), "{}", err.message);
-    let same = sim
-        .apply(crate::DEFAULT_EXAMPLE, "web.yaml")
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(
-        same,
-        ["service/nginx unchanged", "statefulset.apps/web unchanged"]
+    let changed = crate::DEFAULT_EXAMPLE.replace("serviceName: \"nginx\"", "serviceName: \"other\"");
+    let err = sim.apply(&changed, "web.yaml").err().unwrap_or_else(|| panic!("should fail"));
+    assert!(
+        err.message.starts_with(
+            "The StatefulSet \"web\" is invalid: spec: Forbidden: updates to statefulset spec for fields other than"
+        ),
+        "{}",
+        err.message
     );
+    let same = sim.apply(crate::DEFAULT_EXAMPLE, "web.yaml").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(same, ["service/nginx unchanged", "statefulset.apps/web unchanged"]);
 }
 
 #[test]
@@ -289,20 +148,11 @@ fn step_on_an_empty_queue_returns_false() {
 
 #[test]
 fn parallel_policy_creates_without_waiting() {
-    let text = crate::DEFAULT_EXAMPLE.replace(
-        "  replicas: 3",
-        "  replicas: 3\n  podManagementPolicy: Parallel",
-    );
+    let text = crate::DEFAULT_EXAMPLE.replace("  replicas: 3", "  replicas: 3\n  podManagementPolicy: Parallel");
     let mut sim = Simulation::new(1);
-    sim.apply(&text, "web.yaml")
-        .unwrap_or_else(|e| panic!("{e}"));
+    sim.apply(&text, "web.yaml").unwrap_or_else(|e| panic!("{e}"));
     // The first controller sync creates all three pods before any is ready.
-    let count = |sim: &Simulation| {
-        sim.steps()
-            .iter()
-            .filter(|s| matches!(s.reason, Reason::CreatePod { .. }))
-            .count()
-    };
+    let count = |sim: &Simulation| sim.steps().iter().filter(|s| matches!(s.reason, Reason::CreatePod { .. })).count();
     while count(&sim) < 3 && sim.step() {}
     let creates = count(&sim);
     assert_eq!(creates, 3);

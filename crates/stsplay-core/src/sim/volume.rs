@@ -21,12 +21,7 @@ pub fn find_best_match_for_claim<'a>(
     let class = claim.storage_class.clone().unwrap_or_default();
     let mut best: Option<&Volume> = None;
     for v in c.volumes.values() {
-        if !claim
-            .spec
-            .access_modes
-            .iter()
-            .all(|m| v.access_modes.contains(m))
-        {
+        if !claim.spec.access_modes.iter().all(|m| v.access_modes.contains(m)) {
             continue;
         }
         if v.volume_mode != claim.spec.volume_mode {
@@ -37,13 +32,9 @@ pub fn find_best_match_for_claim<'a>(
         }
         if let Some(r) = &v.claim_ref {
             // Pre-bound to this claim: returned before class/selector checks.
-            let for_this_claim = r.namespace == claim.namespace
-                && r.name == claim.name
-                && (r.uid.is_empty() || r.uid == claim.uid);
-            if for_this_claim
-                && v.phase == VolumePhase::Available
-                && node.is_none_or(|n| v.reachable_from(n))
-            {
+            let for_this_claim =
+                r.namespace == claim.namespace && r.name == claim.name && (r.uid.is_empty() || r.uid == claim.uid);
+            if for_this_claim && v.phase == VolumePhase::Available && node.is_none_or(|n| v.reachable_from(n)) {
                 return Some(v);
             }
             continue;
@@ -70,8 +61,7 @@ pub fn find_best_match_for_claim<'a>(
         let better = match best {
             None => true,
             Some(b) => {
-                (v.access_modes.len(), &v.capacity.bytes, &v.name)
-                    < (b.access_modes.len(), &b.capacity.bytes, &b.name)
+                (v.access_modes.len(), &v.capacity.bytes, &v.name) < (b.access_modes.len(), &b.capacity.bytes, &b.name)
             }
         };
         if better {
@@ -94,42 +84,27 @@ pub fn sync_unbound_claim(c: &Cluster, key: &Key) -> Vec<Action> {
         return match c.volumes.get(wanted) {
             Some(v)
                 if v.phase == VolumePhase::Available
-                    && v.claim_ref
-                        .as_ref()
-                        .is_none_or(|r| r.namespace == claim.namespace && r.name == claim.name)
+                    && v.claim_ref.as_ref().is_none_or(|r| r.namespace == claim.namespace && r.name == claim.name)
                     && v.capacity.bytes >= claim.spec.request.bytes =>
             {
-                vec![Action::BindClaim {
-                    claim: key.clone(),
-                    volume: wanted.clone(),
-                    pre_bound: true,
-                }]
+                vec![Action::BindClaim { claim: key.clone(), volume: wanted.clone(), pre_bound: true }]
             }
             Some(_) => vec![Action::ClaimPending {
                 claim: key.clone(),
-                message: format!(
-                    "volume \"{wanted}\" already bound to a different claim or does not fit"
-                ),
+                message: format!("volume \"{wanted}\" already bound to a different claim or does not fit"),
             }],
-            None => vec![Action::ClaimPending {
-                claim: key.clone(),
-                message: format!("volume \"{wanted}\" not found"),
-            }],
+            None => {
+                vec![Action::ClaimPending { claim: key.clone(), message: format!("volume \"{wanted}\" not found") }]
+            }
         };
     }
     let class_name = claim.storage_class.clone().unwrap_or_default();
     let class = c.classes.get(&class_name);
     let wffc = class.is_some_and(|cl| cl.class.waits_for_first_consumer());
     let delay_binding = wffc && claim.selected_node.is_none();
-    if let Some(v) =
-        find_best_match_for_claim(c, claim, claim.selected_node.as_deref(), delay_binding)
-    {
+    if let Some(v) = find_best_match_for_claim(c, claim, claim.selected_node.as_deref(), delay_binding) {
         let pre_bound = v.claim_ref.is_some();
-        return vec![Action::BindClaim {
-            claim: key.clone(),
-            volume: v.name.clone(),
-            pre_bound,
-        }];
+        return vec![Action::BindClaim { claim: key.clone(), volume: v.name.clone(), pre_bound }];
     }
     if delay_binding {
         return vec![Action::ClaimPending {
@@ -140,8 +115,7 @@ pub fn sync_unbound_claim(c: &Cluster, key: &Key) -> Vec<Action> {
     if class_name.is_empty() {
         return vec![Action::ClaimPending {
             claim: key.clone(),
-            message: "no persistent volumes available for this claim and no storage class is set"
-                .to_string(),
+            message: "no persistent volumes available for this claim and no storage class is set".to_string(),
         }];
     }
     match class {
@@ -171,4 +145,22 @@ pub fn provision_done(c: &Cluster, key: &Key, uid: &str) -> Vec<Action> {
         }
         _ => Vec::new(),
     }
+}
+
+/// pvc-protection: a Terminating claim is removed once no pod uses it.
+pub fn release_claim(c: &Cluster, key: &Key) -> Vec<Action> {
+    let Some(claim) = c.claims.get(key) else { return Vec::new() };
+    if claim.deletion_ms.is_none() || !claim_users(c, key).is_empty() {
+        return Vec::new();
+    }
+    vec![Action::RemoveClaim { claim: key.clone() }]
+}
+
+/// Pods (in any state) whose volumes name the claim.
+pub fn claim_users(c: &Cluster, key: &Key) -> Vec<String> {
+    c.pods
+        .values()
+        .filter(|p| p.namespace == key.0 && p.spec.claim_volumes.iter().any(|(_, cl)| *cl == key.1))
+        .map(|p| p.name.clone())
+        .collect()
 }

@@ -1,0 +1,481 @@
+//! User actions beyond `apply`/`scale`/`delete pod` (kubectl commands and the
+//! playground's fault injection), and the mutation helpers behind the
+//! node-lifecycle, kubelet-restart and claim-protection actions. Like
+//! `apply_action`, these are the only code that changes the cluster.
+
+use super::kubelet::crash_backoff_ms;
+use super::nodelifecycle::UNREACHABLE_TAINT;
+use super::volume::claim_users;
+use super::*;
+
+/// `kubectl delete statefulset --cascade=...`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cascade {
+    Background,
+    Foreground,
+    Orphan,
+}
+
+/// `drain`'s result: output lines, and the evicted pods with their uids.
+pub type Drained = (Vec<String>, Vec<(Key, String)>);
+
+fn node_not_found(node: &str) -> String {
+    format!("Error from server (NotFound): nodes \"{node}\" not found")
+}
+
+fn pod_not_found(key: &Key) -> String {
+    format!("Error from server (NotFound): pods \"{}\" not found", key.1)
+}
+
+impl Simulation {
+    fn user_record(&mut self, command: &str, resource: &str, namespace: Option<String>, name: &str, verb: &str) {
+        self.record(Reason::UserChange {
+            command: command.to_string(),
+            resource: resource.to_string(),
+            namespace,
+            name: name.to_string(),
+            verb: verb.to_string(),
+        });
+    }
+
+    // -----------------------------------------------------------------------
+    // Mutation helpers for actions
+    // -----------------------------------------------------------------------
+
+    /// `monitorNodeHealth` + `MarkPodsNotReady`.
+    pub(super) fn mark_node_not_ready(&mut self, node: &str) {
+        let Some(n) = self.cluster.nodes.get_mut(node) else { return };
+        if !n.ready {
+            return;
+        }
+        n.ready = false;
+        for effect in ["NoSchedule", "NoExecute"] {
+            if !n.node.taints.iter().any(|t| t.key == UNREACHABLE_TAINT && t.effect == effect) {
+                n.node.taints.push(spec::Taint {
+                    key: UNREACHABLE_TAINT.to_string(),
+                    value: None,
+                    effect: effect.to_string(),
+                });
+            }
+        }
+        let mut names = Vec::new();
+        let mut evict = Vec::new();
+        for p in self.cluster.pods.values_mut().filter(|p| p.node.as_deref() == Some(node)) {
+            if p.ready {
+                p.ready = false;
+                p.ready_since_ms = None;
+                p.marked_not_ready_by_node = true;
+                names.push(p.name.clone());
+            }
+            if !p.is_terminating() {
+                evict.push((p.key(), p.uid.clone()));
+            }
+        }
+        let grace_seconds = self.profile.node_monitor_grace_ms / 1000;
+        self.record(Reason::NodeNotReady { node: node.to_string(), grace_seconds, pods: names });
+        for (pod, uid) in evict {
+            self.enqueue(self.profile.default_toleration_ms, Event::TaintEviction { pod: pod.clone(), uid });
+            self.pod_changed(&pod);
+        }
+    }
+
+    pub(super) fn crash_container(&mut self, key: &Key) {
+        let Some(p) = self.cluster.pods.get_mut(key) else { return };
+        if !p.containers_running {
+            return;
+        }
+        let backoff = crash_backoff_ms(p.restarts);
+        p.containers_running = false;
+        p.ready = false;
+        p.ready_since_ms = None;
+        p.waiting_reason = Some(if backoff == 0 { "Error" } else { "CrashLoopBackOff" }.to_string());
+        let uid = p.uid.clone();
+        let restarts = p.restarts;
+        let container = p.spec.containers.first().map(|c| c.name.clone()).unwrap_or_default();
+        self.record(Reason::ContainerCrashed {
+            namespace: key.0.clone(),
+            pod: key.1.clone(),
+            container,
+            restarts,
+            backoff_seconds: backoff / 1000,
+        });
+        self.enqueue(backoff.max(self.profile.container_start_ms), Event::RestartContainer { pod: key.clone(), uid });
+        self.pod_changed(key);
+    }
+
+    pub(super) fn restart_container(&mut self, key: &Key) {
+        let probe_ms = self.probe_delay_ms(key);
+        let Some(p) = self.cluster.pods.get_mut(key) else { return };
+        if p.containers_running || p.is_terminating() {
+            return;
+        }
+        p.restarts += 1;
+        p.containers_running = true;
+        p.waiting_reason = None;
+        p.phase = PodPhase::Running;
+        let has_probe = p.spec.containers.iter().any(|c| c.readiness_probe.is_some());
+        if !has_probe {
+            p.ready = true;
+            p.ready_since_ms = Some(self.now_ms);
+        }
+        let (uid, restarts, crash_looping) = (p.uid.clone(), p.restarts, p.crash_looping);
+        self.record(Reason::ContainerRestarted { namespace: key.0.clone(), pod: key.1.clone(), restarts });
+        if crash_looping {
+            self.enqueue(
+                self.profile.crash_after_start_ms,
+                Event::CrashContainer { pod: key.clone(), uid: uid.clone() },
+            );
+        }
+        if has_probe {
+            self.enqueue(probe_ms, Event::ReadinessProbe { pod: key.clone(), uid });
+        } else {
+            self.after_ready(key);
+        }
+        self.pod_changed(key);
+    }
+
+    fn probe_delay_ms(&self, key: &Key) -> u64 {
+        self.cluster
+            .pods
+            .get(key)
+            .into_iter()
+            .flat_map(|p| p.spec.containers.iter())
+            .filter_map(|c| c.readiness_probe.as_ref())
+            .map(|pr| (pr.initial_delay_seconds.max(0) as u64) * 1000 + self.profile.probe_latency_ms)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// pvc-protection let go: the claim object goes, and its volume is reclaimed.
+    pub(super) fn remove_claim(&mut self, key: &Key) {
+        let Some(claim) = self.cluster.claims.remove(key) else { return };
+        self.record(Reason::ClaimRemoved { namespace: key.0.clone(), claim: key.1.clone() });
+        if let Some(vname) = &claim.volume {
+            let policy = self.cluster.volumes.get(vname).map(|v| v.reclaim_policy.clone());
+            if let Some(policy) = policy {
+                self.record(Reason::ReclaimVolume {
+                    volume: vname.clone(),
+                    policy: policy.clone(),
+                    claim: key.1.clone(),
+                });
+                let pv_protected = self.cluster.volumes.get(vname).is_some_and(|v| v.deletion_ms.is_some());
+                if policy == "Delete" || pv_protected {
+                    self.cluster.volumes.remove(vname);
+                    self.record(Reason::VolumeRemoved { volume: vname.clone() });
+                } else if let Some(v) = self.cluster.volumes.get_mut(vname) {
+                    v.phase = VolumePhase::Released;
+                }
+            }
+        }
+        if let Some(owner) = &claim.owner_set {
+            self.enqueue_set_sync(&(key.0.clone(), owner.clone()), self.profile.controller_delay_ms);
+        }
+    }
+
+    pub(super) fn update_claim_owner(&mut self, key: &Key, owned_by_set: bool, owner_pod: Option<String>) {
+        let Some(c) = self.cluster.claims.get_mut(key) else { return };
+        if c.owned_by_set == owned_by_set && c.owner_pod == owner_pod {
+            return;
+        }
+        let gained_set = owned_by_set && !c.owned_by_set;
+        let gained_pod = owner_pod.is_some() && c.owner_pod != owner_pod;
+        c.owned_by_set = owned_by_set;
+        c.owner_pod = owner_pod.clone();
+        let set = c.owner_set.clone().unwrap_or_default();
+        let (owner_kind, owner) = match (gained_pod, gained_set) {
+            (true, _) => ("Pod", owner_pod.unwrap_or_default()),
+            (false, true) => ("StatefulSet", set),
+            (false, false) => return,
+        };
+        self.record(Reason::ClaimOwnerUpdated {
+            namespace: key.0.clone(),
+            claim: key.1.clone(),
+            owner_kind: owner_kind.to_string(),
+            owner,
+        });
+    }
+
+    // -----------------------------------------------------------------------
+    // Nodes
+    // -----------------------------------------------------------------------
+
+    /// `node down NODE`: the kubelet stops (fault injection).
+    pub fn node_down(&mut self, node: &str) -> Result<String, String> {
+        let Some(n) = self.cluster.nodes.get_mut(node) else { return Err(node_not_found(node)) };
+        if !n.kubelet_up {
+            return Err(format!("error: node {node} is already down"));
+        }
+        n.kubelet_up = false;
+        self.record(Reason::NodeKubelet { node: node.to_string(), up: false });
+        self.enqueue(self.profile.node_monitor_grace_ms, Event::NodeMonitor { node: node.to_string() });
+        Ok(format!("node/{node} down"))
+    }
+
+    /// `node up NODE`: the kubelet runs again and catches up.
+    pub fn node_up(&mut self, node: &str) -> Result<String, String> {
+        let Some(n) = self.cluster.nodes.get_mut(node) else { return Err(node_not_found(node)) };
+        if n.kubelet_up {
+            return Err(format!("error: node {node} is already up"));
+        }
+        n.kubelet_up = true;
+        let was_not_ready = !n.ready;
+        n.ready = true;
+        n.node.taints.retain(|t| t.key != UNREACHABLE_TAINT);
+        self.record(Reason::NodeKubelet { node: node.to_string(), up: true });
+        if was_not_ready {
+            self.record(Reason::NodeReady { node: node.to_string() });
+        }
+        let on_node: Vec<Key> =
+            self.cluster.pods.values().filter(|p| p.node.as_deref() == Some(node)).map(|p| p.key()).collect();
+        for key in on_node {
+            let probe_ms = self.probe_delay_ms(&key);
+            let Some(p) = self.cluster.pods.get_mut(&key) else { continue };
+            let uid = p.uid.clone();
+            if p.is_terminating() {
+                let stop =
+                    (p.spec.termination_grace_period_seconds.max(0) as u64 * 1000).min(self.profile.container_stop_ms);
+                self.enqueue(
+                    stop + self.profile.kubelet_cleanup_ms,
+                    Event::ContainersStopped { pod: key.clone(), uid },
+                );
+            } else if p.waiting_reason.is_some() {
+                self.enqueue(self.profile.container_start_ms, Event::RestartContainer { pod: key.clone(), uid });
+            } else if !p.containers_running {
+                let delay = self.profile.sandbox_ms + self.profile.container_start_ms;
+                self.enqueue(delay, Event::ContainersStarted { pod: key.clone(), uid });
+            } else {
+                p.marked_not_ready_by_node = false;
+                let has_probe = p.spec.containers.iter().any(|c| c.readiness_probe.is_some());
+                if has_probe {
+                    self.enqueue(probe_ms, Event::ReadinessProbe { pod: key.clone(), uid });
+                } else if !p.ready {
+                    p.ready = true;
+                    p.ready_since_ms = Some(self.now_ms);
+                    self.record(Reason::PodReady { namespace: key.0.clone(), pod: key.1.clone() });
+                    self.after_ready(&key);
+                }
+            }
+            self.pod_changed(&key);
+        }
+        self.reschedule_pending_pods();
+        Ok(format!("node/{node} up"))
+    }
+
+    /// `kubectl cordon` / `kubectl uncordon`.
+    pub fn cordon(&mut self, node: &str, cordon: bool) -> Result<String, String> {
+        let Some(n) = self.cluster.nodes.get_mut(node) else { return Err(node_not_found(node)) };
+        let verb = if cordon { "cordoned" } else { "uncordoned" };
+        if n.node.unschedulable == cordon {
+            return Ok(format!("node/{node} already {verb}"));
+        }
+        n.node.unschedulable = cordon;
+        let command = if cordon { "kubectl cordon" } else { "kubectl uncordon" };
+        self.user_record(command, "node", None, node, verb);
+        if !cordon {
+            self.reschedule_pending_pods();
+        }
+        Ok(format!("node/{node} {verb}"))
+    }
+
+    /// `kubectl drain`: cordon, then evict every pod on the node. Returns the
+    /// output lines and the evicted pods (the caller waits for them to go).
+    pub fn drain(&mut self, node: &str) -> Result<Drained, String> {
+        let mut lines = vec![self.cordon(node, true)?];
+        let pods: Vec<(Key, String)> = self
+            .cluster
+            .pods
+            .values()
+            .filter(|p| p.node.as_deref() == Some(node) && !p.is_terminating())
+            .map(|p| (p.key(), p.uid.clone()))
+            .collect();
+        for (key, _) in &pods {
+            lines.push(format!("evicting pod {}/{}", key.0, key.1));
+            let reason = Reason::EvictPod { namespace: key.0.clone(), pod: key.1.clone(), node: node.to_string() };
+            self.delete_pod(key, DeleteCause::Controller(reason));
+        }
+        Ok((lines, pods))
+    }
+
+    // -----------------------------------------------------------------------
+    // Pods
+    // -----------------------------------------------------------------------
+
+    /// `kubectl delete pod NAME --force --grace-period=0`.
+    pub fn force_delete_pod(&mut self, key: &Key) -> Result<(), String> {
+        let Some(p) = self.cluster.pods.remove(key) else { return Err(pod_not_found(key)) };
+        self.user_record("kubectl delete --force", "pod", Some(key.0.clone()), &key.1, "force deleted");
+        self.record(Reason::ForceDeletePod { namespace: key.0.clone(), pod: key.1.clone(), node: p.node.clone() });
+        self.after_pod_gone(&p);
+        Ok(())
+    }
+
+    /// `pod crash POD [--repeat]`: the container exits with an error (once,
+    /// or on every start until the pod is deleted).
+    pub fn crash_pod(&mut self, key: &Key, repeat: bool) -> Result<String, String> {
+        let node_up = |sim: &Simulation, p: &Pod| {
+            p.node.as_deref().and_then(|n| sim.cluster.nodes.get(n)).is_some_and(|n| n.kubelet_up)
+        };
+        let Some(p) = self.cluster.pods.get(key) else { return Err(pod_not_found(key)) };
+        if !p.containers_running || p.is_terminating() || !node_up(self, p) {
+            return Err(format!("error: pod {} has no running container to crash (status {})", key.1, p.status_text()));
+        }
+        if let Some(p) = self.cluster.pods.get_mut(key) {
+            p.crash_looping = repeat;
+        }
+        self.crash_container(key);
+        Ok(format!(
+            "pod/{} container exited with code 1{}",
+            key.1,
+            if repeat { " (and will on every start)" } else { "" }
+        ))
+    }
+
+    /// `pod unready POD` / `pod ready POD`: the readiness probe starts failing
+    /// or passing again. Without a readiness probe, Ready follows the container.
+    pub fn set_probe_failing(&mut self, key: &Key, failing: bool) -> Result<String, String> {
+        let Some(p) = self.cluster.pods.get_mut(key) else { return Err(pod_not_found(key)) };
+        let Some(probe) = p.spec.containers.iter().find_map(|c| c.readiness_probe.clone()) else {
+            return Err(format!(
+                "error: pod {} has no readinessProbe: its Ready condition follows its containers (try `pod crash`)",
+                key.1
+            ));
+        };
+        p.probe_failing = failing;
+        let uid = p.uid.clone();
+        let period_ms = probe.period_seconds.max(1) as u64 * 1000;
+        if failing {
+            let delay = probe.failure_threshold.max(1) as u64 * period_ms;
+            self.enqueue(delay, Event::ProbeFailing { pod: key.clone(), uid });
+            Ok(format!("pod/{} readiness probe now fails", key.1))
+        } else {
+            let delay = probe.success_threshold.max(1) as u64 * period_ms;
+            self.enqueue(delay, Event::ReadinessProbe { pod: key.clone(), uid });
+            Ok(format!("pod/{} readiness probe now passes", key.1))
+        }
+    }
+
+    // -----------------------------------------------------------------------
+    // StatefulSets, claims, volumes
+    // -----------------------------------------------------------------------
+
+    /// `kubectl delete statefulset NAME [--cascade=background|foreground|orphan]`.
+    pub fn delete_stateful_set(&mut self, key: &Key, cascade: Cascade) -> Result<(), String> {
+        let Some(s) = self.cluster.sets.get(key) else {
+            return Err(format!("Error from server (NotFound): statefulsets.apps \"{}\" not found", key.1));
+        };
+        let when_deleted = s.set.spec.when_deleted;
+        self.user_record("kubectl delete", "statefulset.apps", Some(key.0.clone()), &key.1, "deleted");
+        let pods: Vec<Key> = self
+            .cluster
+            .pods
+            .values()
+            .filter(|p| p.namespace == key.0 && p.owner.as_deref() == Some(key.1.as_str()))
+            .map(|p| p.key())
+            .collect();
+        let claims: Vec<Key> = self
+            .cluster
+            .claims
+            .values()
+            .filter(|c| c.namespace == key.0 && c.owner_set.as_deref() == Some(key.1.as_str()) && c.owned_by_set)
+            .map(|c| c.key())
+            .collect();
+        if cascade == Cascade::Orphan {
+            self.cluster.sets.remove(key);
+            for pod in pods {
+                if let Some(p) = self.cluster.pods.get_mut(&pod) {
+                    p.owner = None;
+                }
+                self.record(Reason::Orphan {
+                    namespace: key.0.clone(),
+                    set: key.1.clone(),
+                    kind: "Pod".into(),
+                    name: pod.1,
+                });
+            }
+            for claim in claims {
+                if let Some(c) = self.cluster.claims.get_mut(&claim) {
+                    c.owned_by_set = false;
+                }
+                let reason = Reason::Orphan {
+                    namespace: key.0.clone(),
+                    set: key.1.clone(),
+                    kind: "PersistentVolumeClaim".into(),
+                    name: claim.1,
+                };
+                self.record(reason);
+            }
+            return Ok(());
+        }
+        if cascade == Cascade::Foreground && !pods.is_empty() {
+            if let Some(s) = self.cluster.sets.get_mut(key) {
+                s.deleting = true;
+            }
+        } else {
+            self.cluster.sets.remove(key);
+        }
+        for pod in pods {
+            let reason = Reason::GarbageCollect {
+                namespace: key.0.clone(),
+                owner_kind: "StatefulSet".into(),
+                owner: key.1.clone(),
+                kind: "Pod".into(),
+                name: pod.1.clone(),
+            };
+            self.delete_pod(&pod, DeleteCause::Controller(reason));
+        }
+        if when_deleted == spec::RetentionPolicy::Delete {
+            for claim in claims {
+                self.record(Reason::GarbageCollect {
+                    namespace: key.0.clone(),
+                    owner_kind: "StatefulSet".into(),
+                    owner: key.1.clone(),
+                    kind: "PersistentVolumeClaim".into(),
+                    name: claim.1.clone(),
+                });
+                self.mark_claim_deleted(&claim);
+            }
+        }
+        Ok(())
+    }
+
+    /// Sets the claim's deletion timestamp; pvc-protection removes it once unused.
+    fn mark_claim_deleted(&mut self, key: &Key) {
+        let Some(c) = self.cluster.claims.get_mut(key) else { return };
+        if c.deletion_ms.is_none() {
+            c.deletion_ms = Some(self.now_ms);
+        }
+        let users = claim_users(&self.cluster, key);
+        if users.is_empty() {
+            self.remove_claim(key);
+        } else {
+            self.record(Reason::ClaimInUse { namespace: key.0.clone(), claim: key.1.clone(), pods: users });
+        }
+    }
+
+    /// `kubectl delete pvc NAME`.
+    pub fn delete_claim(&mut self, key: &Key) -> Result<(), String> {
+        if !self.cluster.claims.contains_key(key) {
+            return Err(format!("Error from server (NotFound): persistentvolumeclaims \"{}\" not found", key.1));
+        }
+        self.user_record("kubectl delete", "persistentvolumeclaim", Some(key.0.clone()), &key.1, "deleted");
+        self.mark_claim_deleted(key);
+        Ok(())
+    }
+
+    /// `kubectl delete pv NAME`: a bound volume stays Terminating (pv-protection).
+    pub fn delete_volume(&mut self, name: &str) -> Result<(), String> {
+        let Some(v) = self.cluster.volumes.get_mut(name) else {
+            return Err(format!("Error from server (NotFound): persistentvolumes \"{name}\" not found"));
+        };
+        if v.deletion_ms.is_none() {
+            v.deletion_ms = Some(self.now_ms);
+        }
+        let bound = v.phase == VolumePhase::Bound;
+        self.user_record("kubectl delete", "persistentvolume", None, name, "deleted");
+        if !bound {
+            self.cluster.volumes.remove(name);
+            self.record(Reason::VolumeRemoved { volume: name.to_string() });
+        }
+        Ok(())
+    }
+}
