@@ -243,6 +243,28 @@ fn rows(c: &Cluster, now: u64, r: Resource) -> (Vec<&'static str>, Vec<&'static 
                 })
                 .collect(),
         ),
+        Resource::ControllerRevisions => (
+            vec!["NAME", "CONTROLLER", "REVISION", "AGE"],
+            vec![],
+            c.sets
+                .values()
+                .flat_map(|s| {
+                    let ns = s.set.meta.namespace.clone().unwrap_or_default();
+                    s.revisions.iter().map(move |r| Row {
+                        namespace: ns.clone(),
+                        name: r.name.clone(),
+                        labels: r.template.labels.clone(),
+                        cells: vec![
+                            r.name.clone(),
+                            format!("statefulset.apps/{}", s.set.meta.name),
+                            r.revision.to_string(),
+                            age(now, r.created_ms),
+                        ],
+                        wide: vec![],
+                    })
+                })
+                .collect(),
+        ),
         Resource::StorageClasses => (
             vec!["NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION", "AGE"],
             vec![],
@@ -298,6 +320,8 @@ pub(super) fn get(sim: &Simulation, flags: &Flags) -> (String, i32) {
         .filter(|r| !res.namespaced() || all_ns || r.namespace == ns)
         .filter(|r| selector_matches(&selector, &r.labels))
         .collect();
+    // The API server lists objects in key order: namespace, then name.
+    selected.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
     if let Some(name) = &name {
         selected.retain(|r| &r.name == name);
         if selected.is_empty() {
@@ -320,10 +344,22 @@ pub(super) fn get(sim: &Simulation, flags: &Flags) -> (String, i32) {
             Resource::Services => "service",
             Resource::Nodes => "node",
             Resource::StorageClasses => "storageclass.storage.k8s.io",
+            Resource::ControllerRevisions => "controllerrevision.apps",
         };
         return ok(selected.iter().map(|r| format!("{kind}/{}\n", r.name)).collect());
     }
     let wide = output == "wide";
+    // -L key1,key2: one column per label key, headed by its last path segment.
+    let label_columns: Vec<String> = flags
+        .all(&["label-columns"])
+        .iter()
+        .flat_map(|v| v.split(','))
+        .filter(|k| !k.is_empty())
+        .map(str::to_string)
+        .collect();
+    let label_heads: Vec<String> =
+        label_columns.iter().map(|k| k.rsplit('/').next().unwrap_or(k).to_uppercase()).collect();
+    let show_labels = flags.has(&["show-labels"]);
     let mut head: Vec<&str> = Vec::new();
     if all_ns {
         head.push("NAMESPACE");
@@ -331,6 +367,10 @@ pub(super) fn get(sim: &Simulation, flags: &Flags) -> (String, i32) {
     head.extend(header);
     if wide {
         head.extend(wide_header);
+    }
+    head.extend(label_heads.iter().map(String::as_str));
+    if show_labels {
+        head.push("LABELS");
     }
     let body: Vec<Vec<String>> = selected
         .into_iter()
@@ -342,6 +382,11 @@ pub(super) fn get(sim: &Simulation, flags: &Flags) -> (String, i32) {
             cells.extend(r.cells);
             if wide {
                 cells.extend(r.wide);
+            }
+            cells.extend(label_columns.iter().map(|k| r.labels.get(k).cloned().unwrap_or_default()));
+            if show_labels {
+                let labels: Vec<String> = r.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                cells.push(if labels.is_empty() { "<none>".to_string() } else { labels.join(",") });
             }
             cells
         })

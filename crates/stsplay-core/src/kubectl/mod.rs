@@ -13,7 +13,8 @@ pub mod words;
 
 use serde::Serialize;
 
-use crate::sim::{Cascade, Key, Simulation};
+use crate::sim::patch::PatchType;
+use crate::sim::{Cascade, Key, Simulation, Updated};
 use crate::spec::{UpdateStrategy, DEFAULT_NAMESPACE};
 use crate::timefmt::parse_duration_ms;
 
@@ -249,7 +250,12 @@ fn kubectl(sim: &mut Simulation, args: &[String], files: &dyn FileSource) -> (St
         "get" => parse_flags(
             "get",
             rest,
-            &[("selector", Some('l'), true), ("output", Some('o'), true), ("show-labels", None, false)],
+            &[
+                ("selector", Some('l'), true),
+                ("output", Some('o'), true),
+                ("show-labels", None, false),
+                ("label-columns", Some('L'), true),
+            ],
         ),
         "scale" => parse_flags("scale", rest, &[("replicas", None, true)]),
         "delete" => parse_flags(
@@ -276,7 +282,18 @@ fn kubectl(sim: &mut Simulation, args: &[String], files: &dyn FileSource) -> (St
                 ("grace-period", None, true),
             ],
         ),
-        "rollout" => parse_flags("rollout", rest, &[("timeout", None, true), ("watch", Some('w'), false)]),
+        "rollout" => parse_flags(
+            "rollout",
+            rest,
+            &[
+                ("timeout", None, true),
+                ("watch", Some('w'), false),
+                ("to-revision", None, true),
+                ("revision", None, true),
+            ],
+        ),
+        "patch" => parse_flags("patch", rest, &[("patch", Some('p'), true), ("type", None, true)]),
+        "set" => parse_flags("set", rest, &[]),
         "exec" => parse_flags(
             "exec",
             rest,
@@ -296,6 +313,8 @@ fn kubectl(sim: &mut Simulation, args: &[String], files: &dyn FileSource) -> (St
         "rollout" => rollout(sim, &flags),
         "exec" => exec(sim, &flags),
         "cordon" | "uncordon" => cordon(sim, &flags, verb == "cordon"),
+        "patch" => patch(sim, &flags),
+        "set" => set(sim, &flags),
         "drain" => drain(sim, &flags),
         _ => fail("error: unreachable"),
     }
@@ -342,6 +361,7 @@ pub(crate) enum Resource {
     Services,
     Nodes,
     StorageClasses,
+    ControllerRevisions,
 }
 
 impl Resource {
@@ -354,6 +374,7 @@ impl Resource {
             "svc" | "service" | "services" => Resource::Services,
             "no" | "node" | "nodes" => Resource::Nodes,
             "sc" | "storageclass" | "storageclasses" | "storageclass.storage.k8s.io" => Resource::StorageClasses,
+            "controllerrevision" | "controllerrevisions" | "controllerrevisions.apps" => Resource::ControllerRevisions,
             _ => return None,
         })
     }
@@ -366,10 +387,18 @@ impl Resource {
             Resource::Services => "services",
             Resource::Nodes => "nodes",
             Resource::StorageClasses => "storageclasses.storage.k8s.io",
+            Resource::ControllerRevisions => "controllerrevisions.apps",
         }
     }
     pub(crate) fn namespaced(self) -> bool {
-        matches!(self, Resource::Pods | Resource::Claims | Resource::StatefulSets | Resource::Services)
+        matches!(
+            self,
+            Resource::Pods
+                | Resource::Claims
+                | Resource::StatefulSets
+                | Resource::Services
+                | Resource::ControllerRevisions
+        )
     }
 }
 
@@ -652,8 +681,8 @@ fn rollout(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
     let Some(sub) = flags.positional.first() else {
         return fail("error: Required resource not specified.");
     };
-    if sub != "status" {
-        return fail(format!("error: stsplay supports \"kubectl rollout status\" only, not \"{sub}\""));
+    if sub != "status" && sub != "history" && sub != "undo" {
+        return fail(format!("error: stsplay supports kubectl rollout status|history|undo, not \"{sub}\""));
     }
     let (res, name) = match type_and_name(&flags.positional[1..]) {
         Ok(v) => v,
@@ -665,15 +694,26 @@ fn rollout(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
     let Some(name) = name else {
         return fail("error: resource(s) were provided, but no name was specified");
     };
-    let timeout_ms = match flags.get(&["timeout"]) {
-        Some(t) => match parse_duration_ms(t) {
-            Ok(0) => DEFAULT_WAIT_TIMEOUT_MS,
-            Ok(ms) => ms,
-            Err(e) => return fail(format!("error: {e}")),
-        },
-        None => DEFAULT_WAIT_TIMEOUT_MS,
-    };
     let key: Key = (namespace_of(flags), name);
+    match sub.as_str() {
+        "history" => return rollout_history(sim, &key),
+        "undo" => {
+            let to = match flags.get(&["to-revision"]).map(str::parse::<i64>) {
+                None => None,
+                Some(Ok(n)) => Some(n),
+                Some(Err(_)) => return fail("error: invalid argument for \"--to-revision\" flag: must be an integer"),
+            };
+            return match sim.rollout_undo(&key, to) {
+                Ok(line) => ok(format!("{line}\n")),
+                Err(e) => fail(e),
+            };
+        }
+        _ => {}
+    }
+    let timeout_ms = match wait_timeout_ms(flags) {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
     let deadline = sim.now_ms().saturating_add(timeout_ms);
     let mut out = String::new();
     // kubectl prints the status on every watch event of the object, so an
@@ -706,6 +746,82 @@ fn rollout(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
     }
     out.push_str("error: timed out waiting for the condition\n");
     (out, 1)
+}
+
+/// `kubectl rollout history`: kubectl's `printHistory` (tabwriter, padding 2).
+fn rollout_history(sim: &Simulation, key: &Key) -> (String, i32) {
+    let revs = match sim.rollout_history(key) {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    if revs.is_empty() {
+        return ok("No rollout history found.\n".to_string());
+    }
+    let width = revs.iter().map(|(n, _)| n.to_string().len()).max().unwrap_or(0).max("REVISION".len()) + 2;
+    let mut out = format!("statefulset.apps/{} \n{:<width$}CHANGE-CAUSE\n", key.1, "REVISION");
+    for (n, _) in revs {
+        out.push_str(&format!("{:<width$}<none>\n", n));
+    }
+    out.push('\n');
+    ok(out)
+}
+
+fn patch(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
+    let (res, name) = match type_and_name(&flags.positional) {
+        Ok(v) => v,
+        Err(e) => return fail(e),
+    };
+    let Some(name) = name else {
+        return fail("error: resource(s) were provided, but no name was specified");
+    };
+    let Some(text) = flags.get(&["patch"]) else {
+        return fail("error: must specify --patch or --patch-file containing the contents of the patch");
+    };
+    let ty = match flags.get(&["type"]).unwrap_or("strategic") {
+        "strategic" => PatchType::Strategic,
+        "merge" => PatchType::Merge,
+        "json" => PatchType::Json,
+        other => return fail(format!("error: --type must be one of [json merge strategic], not \"{other}\"")),
+    };
+    if res != Resource::StatefulSets {
+        return fail(format!("error: stsplay can patch statefulsets only, not {}", res.plural()));
+    }
+    match sim.patch_stateful_set(&(namespace_of(flags), name.clone()), text, ty) {
+        Ok(Updated::Changed) => ok(format!("statefulset.apps/{name} patched\n")),
+        Ok(Updated::Unchanged) => ok(format!("statefulset.apps/{name} patched (no change)\n")),
+        Err(e) => fail(e),
+    }
+}
+
+/// `kubectl set image statefulset/NAME CONTAINER=IMAGE ...`.
+fn set(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
+    let Some((what, rest)) = flags.positional.split_first() else {
+        return fail("error: stsplay supports `kubectl set image` only");
+    };
+    if what != "image" {
+        return fail(format!("error: stsplay supports `kubectl set image` only, not `kubectl set {what}`"));
+    }
+    let split = rest.iter().position(|a| a.contains('=')).unwrap_or(rest.len());
+    let (res, name) = match type_and_name(&rest[..split]) {
+        Ok(v) => v,
+        Err(e) => return fail(e),
+    };
+    let Some(name) = name else {
+        return fail("error: resource(s) were provided, but no name was specified");
+    };
+    let images: Vec<(String, String)> =
+        rest[split..].iter().filter_map(|a| a.split_once('=').map(|(c, i)| (c.to_string(), i.to_string()))).collect();
+    if images.is_empty() {
+        return fail("error: at least one image update is required");
+    }
+    if res != Resource::StatefulSets {
+        return fail(format!("error: stsplay can set images of statefulsets only, not {}", res.plural()));
+    }
+    match sim.set_image(&(namespace_of(flags), name.clone()), &images) {
+        Ok(Updated::Changed) => ok(format!("statefulset.apps/{name} image updated\n")),
+        Ok(Updated::Unchanged) => ok(String::new()),
+        Err(e) => fail(e),
+    }
 }
 
 /// `kubectl exec POD -- nslookup NAME`: a lookup from inside the pod.

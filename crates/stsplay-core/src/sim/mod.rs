@@ -10,6 +10,7 @@
 pub mod invariants;
 pub mod kubelet;
 pub mod nodelifecycle;
+pub mod patch;
 pub mod profile;
 pub mod scheduler;
 pub mod state;
@@ -28,7 +29,7 @@ use crate::spec::{self, Kind, Object};
 
 pub use profile::Profile;
 pub use state::*;
-pub use user::Cascade;
+pub use user::{Cascade, Updated};
 
 /// A recorded change, with why it happened.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -117,28 +118,97 @@ pub enum Event {
 /// What a controller asks the simulation to do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
-    AddRevision { set: Key, revision: Revision },
-    UpdateSetStatus { set: Key, status: SetStatus },
-    CreateClaim { claim: Claim, reason: Reason },
-    CreatePod { pod: Pod, reason: Reason },
-    DeletePod { pod: Key, reason_for: DeleteCause },
-    SelectNodeForClaims { pod: Key, node: String, claims: Vec<Key> },
-    BindPod { pod: Key, node: String, pinned_by_volume: Option<String> },
-    PodUnschedulable { pod: Key, message: String },
-    StartProvisioning { claim: Key, message: String },
-    ClaimPending { claim: Key, message: String },
-    CreateVolume { claim: Key },
-    BindClaim { claim: Key, volume: String, pre_bound: bool },
-    StartContainers { pod: Key, pulled: Vec<String> },
-    MarkReady { pod: Key },
-    MarkNotReady { pod: Key, failures: i32 },
-    RemovePod { pod: Key },
-    MarkNodeNotReady { node: String },
-    CrashContainer { pod: Key },
-    RestartContainer { pod: Key },
-    RemoveClaim { claim: Key },
-    AdoptPod { set: Key, pod: Key },
-    UpdateClaimOwner { claim: Key, owned_by_set: bool, owner_pod: Option<String> },
+    /// Create a ControllerRevision, or renumber an existing equal one (rollback).
+    AddRevision {
+        set: Key,
+        revision: Revision,
+    },
+    /// `truncateHistory`: drop non-live revisions beyond `revisionHistoryLimit`.
+    DeleteRevisions {
+        set: Key,
+        names: Vec<String>,
+    },
+    UpdateSetStatus {
+        set: Key,
+        status: SetStatus,
+    },
+    CreateClaim {
+        claim: Claim,
+        reason: Reason,
+    },
+    CreatePod {
+        pod: Pod,
+        reason: Reason,
+    },
+    DeletePod {
+        pod: Key,
+        reason_for: DeleteCause,
+    },
+    SelectNodeForClaims {
+        pod: Key,
+        node: String,
+        claims: Vec<Key>,
+    },
+    BindPod {
+        pod: Key,
+        node: String,
+        pinned_by_volume: Option<String>,
+    },
+    PodUnschedulable {
+        pod: Key,
+        message: String,
+    },
+    StartProvisioning {
+        claim: Key,
+        message: String,
+    },
+    ClaimPending {
+        claim: Key,
+        message: String,
+    },
+    CreateVolume {
+        claim: Key,
+    },
+    BindClaim {
+        claim: Key,
+        volume: String,
+        pre_bound: bool,
+    },
+    StartContainers {
+        pod: Key,
+        pulled: Vec<String>,
+    },
+    MarkReady {
+        pod: Key,
+    },
+    MarkNotReady {
+        pod: Key,
+        failures: i32,
+    },
+    RemovePod {
+        pod: Key,
+    },
+    MarkNodeNotReady {
+        node: String,
+    },
+    CrashContainer {
+        pod: Key,
+    },
+    RestartContainer {
+        pod: Key,
+    },
+    RemoveClaim {
+        claim: Key,
+    },
+    AdoptPod {
+        set: Key,
+        pod: Key,
+    },
+    UpdateClaimOwner {
+        claim: Key,
+        owned_by_set: bool,
+        owner_pod: Option<String>,
+    },
 }
 
 /// Who deleted a pod, for its reason.
@@ -349,9 +419,15 @@ impl Simulation {
         match action {
             Action::AddRevision { set, revision } => {
                 if let Some(s) = self.cluster.sets.get_mut(&set) {
-                    if !s.revisions.iter().any(|r| r.name == revision.name) {
-                        s.revisions.push(revision);
+                    match s.revisions.iter_mut().find(|r| r.name == revision.name) {
+                        Some(existing) => existing.revision = revision.revision,
+                        None => s.revisions.push(Revision { created_ms: now, ..revision }),
                     }
+                }
+            }
+            Action::DeleteRevisions { set, names } => {
+                if let Some(s) = self.cluster.sets.get_mut(&set) {
+                    s.revisions.retain(|r| !names.contains(&r.name));
                 }
             }
             Action::UpdateSetStatus { set, status } => {

@@ -85,6 +85,9 @@ pub struct Revision {
     pub name: String,
     pub revision: i64,
     pub template: spec::PodTemplate,
+    /// `spec.template` as written, so `rollout undo` can put it back.
+    pub template_raw: serde_yaml::Value,
+    pub created_ms: u64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -131,11 +131,24 @@ pub fn sync_stateful_set(c: &Cluster, key: &Key, now: u64) -> Vec<Action> {
 
     // getStatefulSetRevisions: the update revision is the current template.
     let update_name = revision_name(&set.meta.name, &set.spec.template.canonical);
+    let latest = s.revisions.iter().map(|r| r.revision).max().unwrap_or(0);
     let update_revision = match s.revisions.iter().find(|r| r.name == update_name) {
-        Some(r) => r.clone(),
+        // The equal revision is the newest: the template did not change.
+        Some(r) if r.revision == latest => r.clone(),
+        // An older equal revision (a rollback): it is renumbered to the newest.
+        Some(r) => {
+            let bumped = Revision { revision: latest + 1, ..r.clone() };
+            actions.push(Action::AddRevision { set: key.clone(), revision: bumped.clone() });
+            bumped
+        }
         None => {
-            let next = s.revisions.iter().map(|r| r.revision).max().unwrap_or(0) + 1;
-            let r = Revision { name: update_name.clone(), revision: next, template: set.spec.template.clone() };
+            let r = Revision {
+                name: update_name.clone(),
+                revision: latest + 1,
+                template: set.spec.template.clone(),
+                template_raw: s.manifest.get("spec").and_then(|sp| sp.get("template")).cloned().unwrap_or_default(),
+                created_ms: now,
+            };
             actions.push(Action::AddRevision { set: key.clone(), revision: r.clone() });
             r
         }
@@ -338,10 +351,18 @@ pub fn sync_stateful_set(c: &Cluster, key: &Key, now: u64) -> Vec<Action> {
         }
     }
 
-    actions.push(Action::UpdateSetStatus {
-        set: key.clone(),
-        status: compute_status(s, &pods, &current_revision.name, &update_revision.name, now),
-    });
+    let status = compute_status(s, &pods, &current_revision.name, &update_revision.name, now);
+    // truncateHistory: revisions used by the status or a pod are live.
+    let mut live: Vec<&str> = vec![status.current_revision.as_str(), status.update_revision.as_str()];
+    live.extend(pods.iter().filter_map(|p| p.revision.as_deref()));
+    let mut history: Vec<&Revision> = s.revisions.iter().filter(|r| !live.contains(&r.name.as_str())).collect();
+    history.sort_by_key(|r| r.revision);
+    let limit = set.spec.revision_history_limit.max(0) as usize;
+    if history.len() > limit {
+        let names = history[..history.len() - limit].iter().map(|r| r.name.clone()).collect();
+        actions.push(Action::DeleteRevisions { set: key.clone(), names });
+    }
+    actions.push(Action::UpdateSetStatus { set: key.clone(), status });
     actions
 }
 

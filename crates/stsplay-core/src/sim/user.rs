@@ -479,3 +479,136 @@ impl Simulation {
         Ok(())
     }
 }
+
+/// The outcome of writing a new StatefulSet object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Updated {
+    Changed,
+    Unchanged,
+}
+
+fn set_not_found(key: &Key) -> String {
+    format!("Error from server (NotFound): statefulsets.apps \"{}\" not found", key.1)
+}
+
+impl Simulation {
+    /// Replaces a StatefulSet with a new manifest after the API server's
+    /// checks (strict decoding, validation, immutable fields). Nothing changes
+    /// on error.
+    fn update_set_manifest(
+        &mut self,
+        key: &Key,
+        raw: manifest::Value,
+        command: &str,
+        verb: &str,
+    ) -> Result<Updated, String> {
+        let Some(s) = self.cluster.sets.get(key) else { return Err(set_not_found(key)) };
+        let doc = manifest::Document { index: 1, first_line: 1, value: Some(raw.clone()), locator: Default::default() };
+        let new = match spec::decode(&doc, "STDIN") {
+            Ok(Object::StatefulSet(new)) => new,
+            Ok(_) => return Err("error: the patch changed the object's kind".to_string()),
+            Err(e) => return Err(e.message),
+        };
+        if new.meta.name != key.1 || new.meta.namespace.as_deref() != Some(key.0.as_str()) {
+            return Err(format!(
+                "The StatefulSet \"{}\" is invalid: metadata.name: Invalid value: \"{}\": field is immutable",
+                key.1, new.meta.name
+            ));
+        }
+        if let Some(msg) = statefulset::validate_update(&s.set, &new) {
+            return Err(msg);
+        }
+        if s.set == new {
+            return Ok(Updated::Unchanged);
+        }
+        if let Some(s) = self.cluster.sets.get_mut(key) {
+            s.set = new;
+            s.manifest = raw;
+            s.generation += 1;
+        }
+        self.user_record(command, "statefulset.apps", Some(key.0.clone()), &key.1, verb);
+        self.enqueue_set_sync(key, self.profile.controller_delay_ms);
+        Ok(Updated::Changed)
+    }
+
+    /// `kubectl patch statefulset NAME -p PATCH [--type strategic|merge|json]`.
+    pub fn patch_stateful_set(&mut self, key: &Key, patch_text: &str, ty: patch::PatchType) -> Result<Updated, String> {
+        let Some(s) = self.cluster.sets.get(key) else { return Err(set_not_found(key)) };
+        let current = serde_json::to_value(&s.manifest).map_err(|e| format!("error: {e}"))?;
+        let patched = patch::apply_patch(&current, patch_text, ty)?;
+        let raw: manifest::Value = serde_yaml::to_value(&patched).map_err(|e| format!("error: {e}"))?;
+        self.update_set_manifest(key, raw, "kubectl patch", "patched")
+    }
+
+    /// `kubectl set image statefulset/NAME CONTAINER=IMAGE ...`.
+    pub fn set_image(&mut self, key: &Key, images: &[(String, String)]) -> Result<Updated, String> {
+        let Some(s) = self.cluster.sets.get(key) else { return Err(set_not_found(key)) };
+        let mut raw = s.manifest.clone();
+        let containers = raw
+            .get_mut("spec")
+            .and_then(|v| v.get_mut("template"))
+            .and_then(|v| v.get_mut("spec"))
+            .and_then(|v| v.get_mut("containers"))
+            .and_then(|v| v.as_sequence_mut());
+        let Some(containers) = containers else { return Err("error: the StatefulSet has no containers".to_string()) };
+        for (name, image) in images {
+            let found = containers.iter_mut().find(|c| c.get("name").and_then(|n| n.as_str()) == Some(name.as_str()));
+            let target = match (found, name.as_str()) {
+                (Some(c), _) => c,
+                (None, "*") => {
+                    for c in containers.iter_mut() {
+                        if let Some(m) = c.as_mapping_mut() {
+                            m.insert("image".into(), image.clone().into());
+                        }
+                    }
+                    continue;
+                }
+                (None, _) => return Err(format!("error: unable to find container named \"{name}\"")),
+            };
+            if let Some(m) = target.as_mapping_mut() {
+                m.insert("image".into(), image.clone().into());
+            }
+        }
+        self.update_set_manifest(key, raw, "kubectl set image", "image updated")
+    }
+
+    /// `kubectl rollout history statefulset/NAME`: (revision, name) pairs, oldest first.
+    pub fn rollout_history(&self, key: &Key) -> Result<Vec<(i64, String)>, String> {
+        let Some(s) = self.cluster.sets.get(key) else { return Err(set_not_found(key)) };
+        let mut revs: Vec<(i64, String)> = s.revisions.iter().map(|r| (r.revision, r.name.clone())).collect();
+        revs.sort();
+        Ok(revs)
+    }
+
+    /// `kubectl rollout undo statefulset/NAME [--to-revision=N]`
+    /// (`StatefulSetRollbacker`): the set's template becomes that revision's.
+    pub fn rollout_undo(&mut self, key: &Key, to_revision: Option<i64>) -> Result<String, String> {
+        let Some(s) = self.cluster.sets.get(key) else { return Err(set_not_found(key)) };
+        let mut revs: Vec<&Revision> = s.revisions.iter().collect();
+        revs.sort_by_key(|r| r.revision);
+        let target = match to_revision {
+            Some(n) if n > 0 => revs.iter().find(|r| r.revision == n).copied(),
+            _ => {
+                if revs.len() < 2 {
+                    return Err("error: no rollout history found for statefulset \"".to_string() + &key.1 + "\"");
+                }
+                revs.get(revs.len() - 2).copied()
+            }
+        };
+        let Some(target) = target else {
+            return Err(format!("error: unable to find specified revision {} in history", to_revision.unwrap_or(0)));
+        };
+        if target.template == s.set.spec.template {
+            return Ok(format!(
+                "statefulset.apps/{} skipped rollback (current template already matches revision {})",
+                key.1, target.revision
+            ));
+        }
+        let mut raw = s.manifest.clone();
+        if let Some(spec) = raw.get_mut("spec").and_then(|v| v.as_mapping_mut()) {
+            spec.insert("template".into(), target.template_raw.clone());
+        }
+        self.update_set_manifest(key, raw, "kubectl rollout undo", "rolled back")?;
+        Ok(format!("statefulset.apps/{} rolled back", key.1))
+    }
+}
