@@ -9,6 +9,10 @@
 //! - `<hostname>.<subdomain>.<ns>.svc.cluster.local` → the pod's IP, for an
 //!   endpoint whose `subdomain` names that headless Service (a StatefulSet
 //!   sets hostname = pod name, subdomain = `serviceName`).
+//! - SRV `_<port>._<proto>.<svc>.<ns>.svc.cluster.local` for each named port:
+//!   one per ready endpoint with a hostname (headless), or one pointing at the
+//!   Service name (ClusterIP). Priority and weight are not prescribed by the
+//!   spec; like CoreDNS, priority 0 and weight 100/N (rounded down).
 //! - PTR answers for those addresses (used by `nslookup`'s output).
 
 use crate::sim::state::{natural_cmp, Cluster, Pod, ServiceState};
@@ -45,24 +49,47 @@ fn pod_fqdn(s: &ServiceState, p: &Pod) -> Option<String> {
     (p.spec.subdomain.as_deref() == Some(s.service.meta.name.as_str())).then(|| format!("{host}.{}", service_fqdn(s)))
 }
 
-/// All A records, sorted by name (numeric ordinals in order) then data.
+/// All A and SRV records, sorted by name (numeric ordinals in order), type, data.
 pub fn records(c: &Cluster) -> Vec<DnsRecordView> {
     let mut out = Vec::new();
     let a = |name: String, ip: &str| DnsRecordView { name, record_type: "A".to_string(), data: ip.to_string() };
+    let srv = |name: String, weight: usize, port: i32, target: &str| DnsRecordView {
+        name,
+        record_type: "SRV".to_string(),
+        data: format!("0 {weight} {port} {target}."),
+    };
     for s in c.services.values() {
+        let named_ports: Vec<_> = s.service.ports.iter().filter(|p| p.name.is_some()).collect();
+        let srv_name = |p: &crate::spec::ServicePort| {
+            format!("_{}._{}.{}", p.name.clone().unwrap_or_default(), p.protocol.to_lowercase(), service_fqdn(s))
+        };
         if s.service.is_headless() {
-            for p in endpoints(c, s) {
+            let eps = endpoints(c, s);
+            let targets: Vec<String> = eps.iter().filter_map(|p| pod_fqdn(s, p)).collect();
+            for p in &eps {
                 let Some(ip) = p.ip.as_deref() else { continue };
                 out.push(a(service_fqdn(s), ip));
                 if let Some(name) = pod_fqdn(s, p) {
                     out.push(a(name, ip));
                 }
             }
+            for port in &named_ports {
+                for t in &targets {
+                    out.push(srv(srv_name(port), 100 / targets.len().max(1), port.port, t));
+                }
+            }
         } else {
             out.push(a(service_fqdn(s), &s.cluster_ip));
+            for port in &named_ports {
+                out.push(srv(srv_name(port), 100, port.port, &service_fqdn(s)));
+            }
         }
     }
-    out.sort_by(|x, y| natural_cmp(&x.name, &y.name).then_with(|| natural_cmp(&x.data, &y.data)));
+    out.sort_by(|x, y| {
+        natural_cmp(&x.name, &y.name)
+            .then_with(|| x.record_type.cmp(&y.record_type))
+            .then_with(|| natural_cmp(&x.data, &y.data))
+    });
     out.dedup();
     out
 }
@@ -70,7 +97,7 @@ pub fn records(c: &Cluster) -> Vec<DnsRecordView> {
 /// Resolves an absolute name to addresses (A records).
 pub fn lookup(c: &Cluster, fqdn: &str) -> Vec<String> {
     let fqdn = fqdn.trim_end_matches('.');
-    records(c).into_iter().filter(|r| r.name == fqdn).map(|r| r.data).collect()
+    records(c).into_iter().filter(|r| r.name == fqdn && r.record_type == "A").map(|r| r.data).collect()
 }
 
 /// Reverse lookup (PTR) of an address: a Service's cluster IP, or a headless

@@ -11,6 +11,7 @@
 //! [`kubectl::FileSource`] that the caller provides.
 
 pub mod dns;
+pub mod events;
 pub mod kubectl;
 pub mod manifest;
 pub mod quantity;

@@ -36,6 +36,19 @@ pub struct ObjectRef {
     pub name: String,
 }
 
+/// A container of a pod, as events name it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ContainerRef {
+    pub name: String,
+    pub image: String,
+}
+
+impl ContainerRef {
+    pub fn of(spec: &crate::spec::PodSpec) -> Vec<ContainerRef> {
+        spec.containers.iter().map(|c| ContainerRef { name: c.name.clone(), image: c.image.clone() }).collect()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "rule", rename_all = "camelCase")]
 pub enum Reason {
@@ -60,7 +73,7 @@ pub enum Reason {
     DeletePodForUpdate { namespace: String, set: String, pod: String, from_revision: String, to_revision: String },
     /// A user deleted a pod; graceful termination starts.
     #[serde(rename_all = "camelCase")]
-    DeletePod { namespace: String, pod: String, grace_seconds: i64 },
+    DeletePod { namespace: String, pod: String, grace_seconds: i64, containers: Vec<ContainerRef> },
     /// Graceful deletion: an unscheduled pod is removed at once.
     #[serde(rename_all = "camelCase")]
     RemoveUnscheduledPod { namespace: String, pod: String },
@@ -87,7 +100,16 @@ pub enum Reason {
     ClaimPending { namespace: String, claim: String, message: String },
     /// The kubelet started the containers (pulling the image first if needed).
     #[serde(rename_all = "camelCase")]
-    ContainersStarted { namespace: String, pod: String, node: String, ip: String, pulled: Vec<String>, ready: bool },
+    ContainersStarted {
+        namespace: String,
+        pod: String,
+        node: String,
+        ip: String,
+        pulled: Vec<String>,
+        ready: bool,
+        containers: Vec<ContainerRef>,
+        pull_ms: u64,
+    },
     /// The readiness probe succeeded.
     #[serde(rename_all = "camelCase")]
     PodReady { namespace: String, pod: String },
@@ -96,10 +118,17 @@ pub enum Reason {
     PodNotReady { namespace: String, pod: String, failures: i32 },
     /// A container exited with an error; the kubelet restarts it after a back-off.
     #[serde(rename_all = "camelCase")]
-    ContainerCrashed { namespace: String, pod: String, container: String, restarts: u32, backoff_seconds: u64 },
+    ContainerCrashed {
+        namespace: String,
+        pod: String,
+        uid: String,
+        container: String,
+        restarts: u32,
+        backoff_seconds: u64,
+    },
     /// The kubelet restarted a crashed container.
     #[serde(rename_all = "camelCase")]
-    ContainerRestarted { namespace: String, pod: String, restarts: u32 },
+    ContainerRestarted { namespace: String, pod: String, restarts: u32, containers: Vec<ContainerRef> },
     /// A user stopped a node's kubelet (`node down`) or started it (`node up`).
     #[serde(rename_all = "camelCase")]
     NodeKubelet { node: String, up: bool },

@@ -234,6 +234,14 @@ pub struct Container {
     pub image: String,
     pub ports: Vec<ContainerPort>,
     pub readiness_probe: Option<Probe>,
+    pub volume_mounts: Vec<VolumeMount>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VolumeMount {
+    pub name: String,
+    pub mount_path: String,
+    pub read_only: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -1139,7 +1147,6 @@ const CONTAINER_ACCEPTED: &[&str] = &[
     "resources",
     "resizePolicy",
     "restartPolicy",
-    "volumeMounts",
     "volumeDevices",
     "livenessProbe",
     "startupProbe",
@@ -1243,6 +1250,22 @@ fn decode_pod_spec(mut s: Reader<'_>, errs: &mut Errors) -> PodSpec {
             pr.finish(errs);
             probe
         });
+        let mut volume_mounts = Vec::new();
+        for (mp, mv) in c.list("volumeMounts", "[]v1.VolumeMount", errs) {
+            let mut m = Reader::new(mv, &mp, "VolumeMount", errs);
+            let name = m.string("name", errs).unwrap_or_default();
+            let mount_path = m.string("mountPath", errs).unwrap_or_default();
+            let read_only = m.bool("readOnly", errs).unwrap_or(false);
+            m.accept(&["subPath", "subPathExpr", "mountPropagation", "recursiveReadOnly"]);
+            m.finish(errs);
+            if name.is_empty() {
+                errs.required(&join(&mp, "name"), "");
+            }
+            if mount_path.is_empty() {
+                errs.required(&join(&mp, "mountPath"), "");
+            }
+            volume_mounts.push(VolumeMount { name, mount_path, read_only });
+        }
         c.accept(CONTAINER_ACCEPTED);
         c.finish(errs);
         if name.is_empty() {
@@ -1253,7 +1276,7 @@ fn decode_pod_spec(mut s: Reader<'_>, errs: &mut Errors) -> PodSpec {
         if image.is_empty() {
             errs.required(&join(&p, "image"), "");
         }
-        out.containers.push(Container { name, image, ports, readiness_probe });
+        out.containers.push(Container { name, image, ports, readiness_probe, volume_mounts });
     }
     if out.containers.is_empty() {
         errs.required(&join(&base, "containers"), "");

@@ -102,3 +102,39 @@ mod tests {
         assert!(parse_duration_ms("5x").is_err());
     }
 }
+
+/// The virtual clock's zero: 2024-01-01T00:00:00Z (a Monday). Absolute times
+/// (`kubectl describe`) are this plus virtual time, so they are deterministic.
+pub const EPOCH_DAYS_SINCE_1970: i64 = 19_723;
+
+/// `Mon, 01 Jan 2024 00:00:15 +0000` (Go's time.RFC1123Z), for virtual `ms`.
+pub fn rfc1123z(ms: u64) -> String {
+    let secs = ms / 1000;
+    let days = EPOCH_DAYS_SINCE_1970 + (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    let weekday = WEEKDAYS[days.rem_euclid(7) as usize];
+    let month_name = MONTHS[(month - 1).clamp(0, 11) as usize];
+    format!("{weekday}, {day:02} {month_name} {year} {:02}:{:02}:{:02} +0000", rem / 3600, (rem / 60) % 60, rem % 60)
+}
+
+#[cfg(test)]
+mod epoch_tests {
+    #[test]
+    fn formats_like_go_rfc1123z() {
+        assert_eq!(super::rfc1123z(0), "Mon, 01 Jan 2024 00:00:00 +0000");
+        assert_eq!(super::rfc1123z(15_000), "Mon, 01 Jan 2024 00:00:15 +0000");
+        assert_eq!(super::rfc1123z(86_400_000 * 60 + 3_723_000), "Fri, 01 Mar 2024 01:02:03 +0000");
+    }
+}

@@ -7,6 +7,7 @@
 //!
 //! The module does no IO: `apply -f PATH` reads through a [`FileSource`].
 
+mod describe;
 mod get;
 pub mod table;
 pub mod words;
@@ -293,7 +294,20 @@ fn kubectl(sim: &mut Simulation, args: &[String], files: &dyn FileSource) -> (St
             ],
         ),
         "patch" => parse_flags("patch", rest, &[("patch", Some('p'), true), ("type", None, true)]),
+        "describe" => parse_flags("describe", rest, &[]),
         "set" => parse_flags("set", rest, &[]),
+        "run" => parse_flags(
+            "run",
+            rest,
+            &[
+                ("stdin", Some('i'), false),
+                ("tty", Some('t'), false),
+                ("image", None, true),
+                ("restart", None, true),
+                ("rm", None, false),
+                ("command", None, false),
+            ],
+        ),
         "exec" => parse_flags(
             "exec",
             rest,
@@ -307,13 +321,18 @@ fn kubectl(sim: &mut Simulation, args: &[String], files: &dyn FileSource) -> (St
     };
     match verb.as_str() {
         "apply" => apply(sim, &flags, files),
+        "get" if matches!(flags.positional.first().map(String::as_str), Some("events" | "event" | "ev")) => {
+            describe::get_events(sim, &flags)
+        }
         "get" => get::get(sim, &flags),
         "scale" => scale(sim, &flags),
         "delete" => delete(sim, &flags),
         "rollout" => rollout(sim, &flags),
         "exec" => exec(sim, &flags),
+        "run" => run(sim, &flags),
         "cordon" | "uncordon" => cordon(sim, &flags, verb == "cordon"),
         "patch" => patch(sim, &flags),
+        "describe" => describe::describe(sim, &flags),
         "set" => set(sim, &flags),
         "drain" => drain(sim, &flags),
         _ => fail("error: unreachable"),
@@ -843,6 +862,31 @@ fn exec(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
         [cmd, name] if cmd == "nslookup" => nslookup(sim, &ns, name),
         [] => fail("error: you must specify at least one command for the container"),
         other => fail(format!("error: stsplay can run only `nslookup NAME` in a pod, not `{}`", other.join(" "))),
+    }
+}
+
+/// `kubectl run -i --tty --image busybox:1.28 NAME --restart=Never --rm -- nslookup HOST`,
+/// the tutorial's way to look names up from a throwaway pod in `default`. The
+/// throwaway pod itself is not simulated (it runs in zero virtual time).
+fn run(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
+    let Some(name) = flags.positional.first() else {
+        return fail("error: NAME is required for run\nSee 'kubectl run -h' for help and examples");
+    };
+    if flags.get(&["image"]).is_none() {
+        return fail("error: required flag(s) \"image\" not set");
+    }
+    let interactive = flags.has(&["stdin"]);
+    match flags.after_dashdash.as_slice() {
+        [cmd, host] if cmd == "nslookup" && interactive => {
+            let (mut out, code) = nslookup(sim, &namespace_of(flags), host);
+            if flags.has(&["rm"]) {
+                out.push_str(&format!("pod \"{name}\" deleted\n"));
+            }
+            (out, code)
+        }
+        _ => fail(
+            "error: stsplay runs only one-shot lookups: kubectl run -i --tty --image busybox:1.28 NAME --restart=Never --rm -- nslookup HOST",
+        ),
     }
 }
 

@@ -506,10 +506,15 @@ impl Simulation {
                 let mut delay = self.profile.sandbox_ms + self.profile.container_start_ms;
                 let cached = self.cluster.nodes.get(&node).map(|n| n.images.clone()).unwrap_or_default();
                 let mut seen = BTreeSet::new();
+                let mut pull_ms = 0;
                 for image in images {
                     if !cached.contains(&image) && seen.insert(image) {
-                        delay += self.rng.jitter_ms(self.profile.image_pull_ms, self.profile.image_pull_jitter_ms);
+                        pull_ms += self.rng.jitter_ms(self.profile.image_pull_ms, self.profile.image_pull_jitter_ms);
                     }
+                }
+                delay += pull_ms;
+                if let Some(p) = self.cluster.pods.get_mut(&key) {
+                    p.pull_ms = pull_ms;
                 }
                 self.enqueue(delay, Event::ContainersStarted { pod: key.clone(), uid });
                 self.pod_changed(&key);
@@ -606,6 +611,8 @@ impl Simulation {
                     .unwrap_or(0);
                 let uid = p.uid.clone();
                 let images: Vec<String> = p.spec.containers.iter().map(|c| c.image.clone()).collect();
+                let containers = crate::reason::ContainerRef::of(&p.spec);
+                let pull_ms = p.pull_ms;
                 let ip = self.allocate_ip(&node);
                 if let Some(n) = self.cluster.nodes.get_mut(&node) {
                     n.images.extend(images);
@@ -626,6 +633,8 @@ impl Simulation {
                     ip,
                     pulled,
                     ready: !has_probe,
+                    containers,
+                    pull_ms,
                 });
                 if crash_looping {
                     let ev = Event::CrashContainer { pod: key.clone(), uid: uid.clone() };
@@ -728,12 +737,18 @@ impl Simulation {
         p.deletion_ms = Some(self.now_ms);
         p.ready = false;
         let uid = p.uid.clone();
+        let containers = crate::reason::ContainerRef::of(&p.spec);
         let stop_ms = (grace_s.max(0) as u64 * 1000).min(self.profile.container_stop_ms);
         match cause {
             DeleteCause::Controller(reason) => self.record(reason),
             DeleteCause::User => {}
         }
-        self.record(Reason::DeletePod { namespace: key.0.clone(), pod: key.1.clone(), grace_seconds: grace_s });
+        self.record(Reason::DeletePod {
+            namespace: key.0.clone(),
+            pod: key.1.clone(),
+            grace_seconds: grace_s,
+            containers,
+        });
         self.enqueue(stop_ms + self.profile.kubelet_cleanup_ms, Event::ContainersStopped { pod: key.clone(), uid });
         self.pod_changed(key);
     }

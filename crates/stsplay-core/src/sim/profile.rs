@@ -108,7 +108,7 @@ impl Profile {
             if let Some((k, v)) = selector {
                 sel.insert(k.to_string(), v.to_string());
             }
-            let mut ports = vec![spec::ServicePort { name: None, port, protocol: proto.to_string() }];
+            let mut ports = vec![spec::ServicePort { name: Some("https".into()), port, protocol: proto.to_string() }];
             if name == "kube-dns" {
                 ports = vec![
                     spec::ServicePort { name: Some("dns".into()), port: 53, protocol: "UDP".into() },

@@ -184,6 +184,8 @@ pub struct Pod {
     pub probe_failing: bool,
     /// The node controller marked the pod NotReady (its node stopped reporting).
     pub marked_not_ready_by_node: bool,
+    /// Time the kubelet spends pulling images before this pod's containers start.
+    pub pull_ms: u64,
 }
 
 impl Pod {

@@ -88,6 +88,7 @@ pub fn new_pod(s: &SetState, revision: &Revision, ordinal: i32) -> Pod {
         crash_looping: false,
         probe_failing: false,
         marked_not_ready_by_node: false,
+        pull_ms: 0,
     }
 }
 

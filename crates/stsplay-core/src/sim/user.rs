@@ -95,6 +95,7 @@ impl Simulation {
         self.record(Reason::ContainerCrashed {
             namespace: key.0.clone(),
             pod: key.1.clone(),
+            uid: uid.clone(),
             container,
             restarts,
             backoff_seconds: backoff / 1000,
@@ -119,7 +120,8 @@ impl Simulation {
             p.ready_since_ms = Some(self.now_ms);
         }
         let (uid, restarts, crash_looping) = (p.uid.clone(), p.restarts, p.crash_looping);
-        self.record(Reason::ContainerRestarted { namespace: key.0.clone(), pod: key.1.clone(), restarts });
+        let containers = crate::reason::ContainerRef::of(&p.spec);
+        self.record(Reason::ContainerRestarted { namespace: key.0.clone(), pod: key.1.clone(), restarts, containers });
         if crash_looping {
             self.enqueue(
                 self.profile.crash_after_start_ms,

@@ -129,8 +129,8 @@ pub fn sync_unbound_claim(c: &Cluster, key: &Key) -> Vec<Action> {
         }],
         Some(cl) => vec![Action::StartProvisioning {
             claim: key.clone(),
-            message: format!(
-                "waiting for a volume to be created, either by external provisioner \"{}\" or manually created by system administrator",
+                        message: format!(
+                "Waiting for a volume to be created either by the external provisioner '{}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.",
                 cl.class.provisioner
             ),
         }],
