@@ -226,6 +226,56 @@ pub struct PodSpec {
     pub hostname: Option<String>,
     pub subdomain: Option<String>,
     pub tolerations: Vec<Toleration>,
+    /// `affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution`:
+    /// terms are ORed, the requirements in a term ANDed.
+    pub required_node_affinity: Vec<Vec<NodeRequirement>>,
+    /// `affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution`.
+    pub required_anti_affinity: Vec<PodAffinityTerm>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeRequirement {
+    pub key: String,
+    pub operator: String,
+    pub values: Vec<String>,
+}
+
+impl NodeRequirement {
+    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+        let got = labels.get(&self.key);
+        match self.operator.as_str() {
+            "In" => got.is_some_and(|v| self.values.contains(v)),
+            "NotIn" => !got.is_some_and(|v| self.values.contains(v)),
+            "Exists" => got.is_some(),
+            "DoesNotExist" => got.is_none(),
+            "Gt" | "Lt" => {
+                let (Some(v), Some(bound)) =
+                    (got.and_then(|v| v.parse::<i64>().ok()), self.values.first().and_then(|b| b.parse::<i64>().ok()))
+                else {
+                    return false;
+                };
+                if self.operator == "Gt" {
+                    v > bound
+                } else {
+                    v < bound
+                }
+            }
+            _ => false,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PodAffinityTerm {
+    pub selector: LabelSelector,
+    pub topology_key: String,
+}
+
+/// CPU in millicores and memory in bytes, summed over containers' requests.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Resources {
+    pub cpu_millis: u64,
+    pub memory_bytes: u128,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -235,6 +285,7 @@ pub struct Container {
     pub ports: Vec<ContainerPort>,
     pub readiness_probe: Option<Probe>,
     pub volume_mounts: Vec<VolumeMount>,
+    pub requests: Resources,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -352,6 +403,22 @@ pub struct Node {
     pub meta: ObjectMeta,
     pub unschedulable: bool,
     pub taints: Vec<Taint>,
+    /// `status.allocatable` (a playground convenience: real nodes report it).
+    pub allocatable: Allocatable,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Allocatable {
+    pub cpu_millis: u64,
+    pub memory_bytes: u128,
+    pub pods: u32,
+}
+
+impl Default for Allocatable {
+    /// What a kind node on a 4-core, 8 GiB host reports.
+    fn default() -> Self {
+        Allocatable { cpu_millis: 4000, memory_bytes: 8 << 30, pods: 110 }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -752,7 +819,11 @@ pub fn decode(doc: &Document, source: &str) -> Result<Object, DecodeError> {
         Kind::StorageClass => decode_storage_class(&mut r, meta, &mut errs),
         Kind::Node => {
             let spec = r.object("spec", "NodeSpec", &mut errs);
-            decode_node(spec, meta, &mut errs)
+            let mut node = decode_node(spec, meta, &mut errs);
+            if let Object::Node(n) = &mut node {
+                decode_allocatable(value, &mut n.allocatable, &mut errs);
+            }
+            node
         }
     };
     r.finish(&mut errs);
@@ -1099,7 +1170,23 @@ fn empty_pod_spec() -> PodSpec {
         hostname: None,
         subdomain: None,
         tolerations: Vec::new(),
+        required_node_affinity: Vec::new(),
+        required_anti_affinity: Vec::new(),
     }
+}
+
+/// Parses a CPU quantity (`100m`, `0.5`, `2`) into millicores.
+pub fn parse_cpu_millis(text: &str) -> Result<u64, String> {
+    if let Some(m) = text.strip_suffix('m') {
+        return m.parse::<u64>().map_err(|_| format!("invalid cpu quantity {text:?}"));
+    }
+    Quantity::parse(text).map(|q| (q.bytes as u64).saturating_mul(1000)).or_else(|_| {
+        text.parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite() && *f >= 0.0)
+            .map(|f| (f * 1000.0).round() as u64)
+            .ok_or_else(|| format!("invalid cpu quantity {text:?}"))
+    })
 }
 
 const POD_SPEC_ACCEPTED: &[&str] = &[
@@ -1118,7 +1205,6 @@ const POD_SPEC_ACCEPTED: &[&str] = &[
     "shareProcessNamespace",
     "securityContext",
     "imagePullSecrets",
-    "affinity",
     "schedulerName",
     "hostAliases",
     "priorityClassName",
@@ -1144,7 +1230,6 @@ const CONTAINER_ACCEPTED: &[&str] = &[
     "workingDir",
     "envFrom",
     "env",
-    "resources",
     "resizePolicy",
     "restartPolicy",
     "volumeDevices",
@@ -1250,6 +1335,26 @@ fn decode_pod_spec(mut s: Reader<'_>, errs: &mut Errors) -> PodSpec {
             pr.finish(errs);
             probe
         });
+        let mut requests = Resources::default();
+        if let Some(mut res) = c.object("resources", "ResourceRequirements", errs) {
+            let rpath = join(&p, "resources");
+            let values = res.string_map_or_numbers("requests", errs);
+            for (k, v) in &values {
+                match k.as_str() {
+                    "cpu" => match parse_cpu_millis(v) {
+                        Ok(m) => requests.cpu_millis = m,
+                        Err(e) => errs.invalid(&format!("{rpath}.requests[cpu]"), format!("\"{v}\""), &e),
+                    },
+                    "memory" => match Quantity::parse(v) {
+                        Ok(q) => requests.memory_bytes = q.bytes,
+                        Err(e) => errs.invalid(&format!("{rpath}.requests[memory]"), format!("\"{v}\""), &e),
+                    },
+                    _ => {}
+                }
+            }
+            res.accept(&["limits", "claims"]);
+            res.finish(errs);
+        }
         let mut volume_mounts = Vec::new();
         for (mp, mv) in c.list("volumeMounts", "[]v1.VolumeMount", errs) {
             let mut m = Reader::new(mv, &mp, "VolumeMount", errs);
@@ -1276,7 +1381,7 @@ fn decode_pod_spec(mut s: Reader<'_>, errs: &mut Errors) -> PodSpec {
         if image.is_empty() {
             errs.required(&join(&p, "image"), "");
         }
-        out.containers.push(Container { name, image, ports, readiness_probe, volume_mounts });
+        out.containers.push(Container { name, image, ports, readiness_probe, volume_mounts, requests });
     }
     if out.containers.is_empty() {
         errs.required(&join(&base, "containers"), "");
@@ -1313,6 +1418,57 @@ fn decode_pod_spec(mut s: Reader<'_>, errs: &mut Errors) -> PodSpec {
         t.accept(&["tolerationSeconds"]);
         t.finish(errs);
         out.tolerations.push(tol);
+    }
+    if let Some(mut aff) = s.object("affinity", "Affinity", errs) {
+        if let Some(mut na) = aff.object("nodeAffinity", "NodeAffinity", errs) {
+            if let Some(mut req) = na.object("requiredDuringSchedulingIgnoredDuringExecution", "NodeSelector", errs) {
+                for (tp, term) in req.list("nodeSelectorTerms", "[]v1.NodeSelectorTerm", errs) {
+                    let mut t = Reader::new(term, &tp, "NodeSelectorTerm", errs);
+                    let mut reqs = Vec::new();
+                    for (ep, e) in t.list("matchExpressions", "[]v1.NodeSelectorRequirement", errs) {
+                        let mut r = Reader::new(e, &ep, "NodeSelectorRequirement", errs);
+                        let key = r.string("key", errs).unwrap_or_default();
+                        let operator = r.string("operator", errs).unwrap_or_default();
+                        let values = r.string_list("values", errs);
+                        r.finish(errs);
+                        if !["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"].contains(&operator.as_str()) {
+                            errs.unsupported(
+                                &join(&ep, "operator"),
+                                &operator,
+                                &["DoesNotExist", "Exists", "Gt", "In", "Lt", "NotIn"],
+                            );
+                        }
+                        reqs.push(NodeRequirement { key, operator, values });
+                    }
+                    t.accept(&["matchFields"]);
+                    t.finish(errs);
+                    out.required_node_affinity.push(reqs);
+                }
+                req.finish(errs);
+            }
+            na.accept(&["preferredDuringSchedulingIgnoredDuringExecution"]);
+            na.finish(errs);
+        }
+        if let Some(mut pa) = aff.object("podAntiAffinity", "PodAntiAffinity", errs) {
+            for (tp, term) in pa.list("requiredDuringSchedulingIgnoredDuringExecution", "[]v1.PodAffinityTerm", errs) {
+                let mut t = Reader::new(term, &tp, "PodAffinityTerm", errs);
+                let selector = t
+                    .object("labelSelector", "LabelSelector", errs)
+                    .map(|sel| decode_selector(sel, errs))
+                    .unwrap_or_default();
+                let topology_key = t.string("topologyKey", errs).unwrap_or_default();
+                t.accept(&["namespaces", "namespaceSelector", "matchLabelKeys", "mismatchLabelKeys"]);
+                t.finish(errs);
+                if topology_key.is_empty() {
+                    errs.required(&join(&tp, "topologyKey"), "can not be empty");
+                }
+                out.required_anti_affinity.push(PodAffinityTerm { selector, topology_key });
+            }
+            pa.accept(&["preferredDuringSchedulingIgnoredDuringExecution"]);
+            pa.finish(errs);
+        }
+        aff.accept(&["podAffinity"]);
+        aff.finish(errs);
     }
     s.accept(POD_SPEC_ACCEPTED);
     s.finish(errs);
@@ -1569,8 +1725,37 @@ fn decode_storage_class(r: &mut Reader<'_>, meta: ObjectMeta, errs: &mut Errors)
     Object::StorageClass(StorageClass { meta, provisioner, reclaim_policy, volume_binding_mode })
 }
 
+/// `status.allocatable` of a Node manifest (cpu, memory, pods); other status
+/// fields are ignored, as the API server ignores status on create.
+fn decode_allocatable(value: &Value, out: &mut Allocatable, errs: &mut Errors) {
+    let Some(Value::Mapping(m)) = value.get("status").and_then(|s| s.get("allocatable")) else { return };
+    for (k, v) in m {
+        let (Some(k), Some(text)) =
+            (k.as_str(), v.as_str().map(str::to_string).or_else(|| v.as_i64().map(|n| n.to_string())))
+        else {
+            continue;
+        };
+        let path = format!("status.allocatable[{k}]");
+        match k {
+            "cpu" => match parse_cpu_millis(&text) {
+                Ok(m) => out.cpu_millis = m,
+                Err(e) => errs.invalid(&path, format!("\"{text}\""), &e),
+            },
+            "memory" => match Quantity::parse(&text) {
+                Ok(q) => out.memory_bytes = q.bytes,
+                Err(e) => errs.invalid(&path, format!("\"{text}\""), &e),
+            },
+            "pods" => match text.parse::<u32>() {
+                Ok(n) => out.pods = n,
+                Err(_) => errs.invalid(&path, format!("\"{text}\""), "must be a whole number"),
+            },
+            _ => {}
+        }
+    }
+}
+
 fn decode_node(spec: Option<Reader<'_>>, meta: ObjectMeta, errs: &mut Errors) -> Object {
-    let mut out = Node { meta, unschedulable: false, taints: Vec::new() };
+    let mut out = Node { meta, unschedulable: false, taints: Vec::new(), allocatable: Allocatable::default() };
     if let Some(mut s) = spec {
         out.unschedulable = s.bool("unschedulable", errs).unwrap_or(false);
         for (p, v) in s.list("taints", "[]v1.Taint", errs) {

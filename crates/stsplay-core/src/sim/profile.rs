@@ -88,6 +88,7 @@ impl Profile {
                 meta: ObjectMeta { name: name.to_string(), namespace: None, labels, annotations: BTreeMap::new() },
                 unschedulable: false,
                 taints,
+                allocatable: spec::Allocatable::default(),
             };
             c.nodes.insert(name.to_string(), NodeState::new(node, i as u32, 0));
         }

@@ -66,7 +66,10 @@ pub fn schedule(c: &Cluster, key: &Key, uid: &str, tie_break: u64) -> Vec<Action
     }
     if feasible.is_empty() {
         let total = c.nodes.len();
-        let detail = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect::<Vec<_>>().join(", ");
+        // FitError.Error(): the "N reason" strings are sorted as strings.
+        let mut detail: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
+        detail.sort();
+        let detail = detail.join(", ");
         return unschedulable(format!(
             "0/{total} nodes are available: {detail}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling."
         ));
@@ -93,7 +96,10 @@ pub fn schedule(c: &Cluster, key: &Key, uid: &str, tie_break: u64) -> Vec<Action
     vec![Action::BindPod { pod: key.clone(), node: chosen, pinned_by_volume: pinned.map(|(v, _)| v) }]
 }
 
-/// `None` if the pod fits on the node, else the scheduler's reason text.
+/// `None` if the pod fits on the node, else the reason of the first filter
+/// that rejects it, in the default profile's plugin order: NodeUnschedulable,
+/// TaintToleration, NodeAffinity, NodeResourcesFit, VolumeBinding,
+/// InterPodAffinity.
 fn filter_node(
     c: &Cluster,
     pod: &Pod,
@@ -101,11 +107,11 @@ fn filter_node(
     pinned: Option<&(String, Vec<String>)>,
     delayed: &[Key],
 ) -> Option<String> {
-    if !n.ready {
-        return Some("node(s) had untolerated taint {node.kubernetes.io/not-ready: }".to_string());
-    }
     if n.node.unschedulable {
         return Some("node(s) were unschedulable".to_string());
+    }
+    if !n.ready {
+        return Some("node(s) had untolerated taint {node.kubernetes.io/not-ready: }".to_string());
     }
     for t in &n.node.taints {
         if t.effect == "PreferNoSchedule" {
@@ -128,8 +134,31 @@ fn filter_node(
             ));
         }
     }
-    if !pod.spec.node_selector.iter().all(|(k, v)| n.node.meta.labels.get(k) == Some(v)) {
+    let labels = &n.node.meta.labels;
+    let affinity_ok = pod.spec.required_node_affinity.is_empty()
+        || pod.spec.required_node_affinity.iter().any(|term| term.iter().all(|r| r.matches(labels)));
+    if !pod.spec.node_selector.iter().all(|(k, v)| labels.get(k) == Some(v)) || !affinity_ok {
         return Some("node(s) didn't match Pod's node affinity/selector".to_string());
+    }
+    // NodeResourcesFit: requests of the pods already on the node plus this one.
+    let on_node: Vec<&Pod> = c.pods.values().filter(|p| p.node.as_deref() == Some(n.name())).collect();
+    let alloc = n.node.allocatable;
+    if on_node.len() as u32 >= alloc.pods {
+        return Some("Too many pods".to_string());
+    }
+    let want = requests(pod);
+    let used = on_node.iter().fold(crate::spec::Resources::default(), |acc, p| {
+        let r = requests(p);
+        crate::spec::Resources {
+            cpu_millis: acc.cpu_millis + r.cpu_millis,
+            memory_bytes: acc.memory_bytes + r.memory_bytes,
+        }
+    });
+    if want.cpu_millis > 0 && used.cpu_millis + want.cpu_millis > alloc.cpu_millis {
+        return Some("Insufficient cpu".to_string());
+    }
+    if want.memory_bytes > 0 && used.memory_bytes + want.memory_bytes > alloc.memory_bytes {
+        return Some("Insufficient memory".to_string());
     }
     if let Some((_, nodes)) = pinned {
         if !nodes.iter().any(|x| x == n.name()) {
@@ -150,5 +179,31 @@ fn filter_node(
             return Some("node(s) didn't find available persistent volumes to bind".to_string());
         }
     }
+    // InterPodAffinity: no pod matching an anti-affinity term in the same topology domain.
+    for term in &pod.spec.required_anti_affinity {
+        let domain = labels.get(&term.topology_key);
+        let conflict = domain.is_some()
+            && c.pods.values().any(|other| {
+                other.namespace == pod.namespace
+                    && other.name != pod.name
+                    && term.selector.matches(&other.labels)
+                    && other
+                        .node
+                        .as_deref()
+                        .and_then(|on| c.nodes.get(on))
+                        .is_some_and(|on| on.node.meta.labels.get(&term.topology_key) == domain)
+            });
+        if conflict {
+            return Some("node(s) didn't match pod anti-affinity rules".to_string());
+        }
+    }
     None
+}
+
+/// The pod's resource requests, summed over its containers.
+fn requests(p: &Pod) -> crate::spec::Resources {
+    p.spec.containers.iter().fold(crate::spec::Resources::default(), |acc, c| crate::spec::Resources {
+        cpu_millis: acc.cpu_millis + c.requests.cpu_millis,
+        memory_bytes: acc.memory_bytes + c.requests.memory_bytes,
+    })
 }
