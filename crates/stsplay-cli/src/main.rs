@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use stsplay_core::kubectl::{self, FileSource};
-use stsplay_core::{Simulation, DEFAULT_SEED};
+use stsplay_core::Simulation;
 
 const USAGE: &str = "usage: stsplay run SCRIPT [--seed N] [--json]
        stsplay example            print the default manifests
@@ -39,7 +39,7 @@ impl FileSource for DirFiles {
 
 struct Options {
     script: String,
-    seed: u64,
+    seed: Option<u64>,
     json: bool,
 }
 
@@ -51,18 +51,18 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         None => return Err("stsplay: missing command".to_string()),
     }
     let mut script = None;
-    let mut seed = DEFAULT_SEED;
+    let mut seed = None;
     let mut json = false;
     while let Some(a) = it.next() {
         match a.as_str() {
             "--json" => json = true,
             "--seed" => {
                 let v = it.next().ok_or("stsplay: --seed needs a number")?;
-                seed = v.parse().map_err(|_| format!("stsplay: invalid --seed \"{v}\""))?;
+                seed = Some(v.parse().map_err(|_| format!("stsplay: invalid --seed \"{v}\""))?);
             }
             s if s.starts_with("--seed=") => {
                 let v = &s["--seed=".len()..];
-                seed = v.parse().map_err(|_| format!("stsplay: invalid --seed \"{v}\""))?;
+                seed = Some(v.parse().map_err(|_| format!("stsplay: invalid --seed \"{v}\""))?);
             }
             s if s.starts_with("--") => return Err(format!("stsplay: unknown flag {s}")),
             s => {
@@ -112,7 +112,11 @@ fn main() -> ExitCode {
             }
         }
     };
-    let mut sim = Simulation::new(opts.seed);
+    // The script's `# seed:` and `# feature-gates:` lines, unless --seed overrides.
+    let mut sim = kubectl::simulation_for_script(&text);
+    if let Some(seed) = opts.seed {
+        sim = Simulation::with_profile(seed, sim.profile().clone());
+    }
     let files = DirFiles { base };
     let steps = kubectl::run_script(&mut sim, &text, &files);
     if opts.json {

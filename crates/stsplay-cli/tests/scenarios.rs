@@ -6,7 +6,6 @@
 use std::path::{Path, PathBuf};
 
 use stsplay_core::kubectl::{self, FileSource};
-use stsplay_core::Simulation;
 
 struct Dir(PathBuf);
 
@@ -22,7 +21,7 @@ fn scenario_dir() -> PathBuf {
 
 pub fn run_scenario(script: &Path) -> String {
     let text = std::fs::read_to_string(script).unwrap_or_else(|e| panic!("{}: {e}", script.display()));
-    let mut sim = Simulation::new(kubectl::script_seed(&text));
+    let mut sim = kubectl::simulation_for_script(&text);
     let results = kubectl::run_script(&mut sim, &text, &Dir(scenario_dir()));
     kubectl::transcript(&results)
 }

@@ -75,6 +75,22 @@ pub fn script_seed(text: &str) -> u64 {
         .unwrap_or(crate::DEFAULT_SEED)
 }
 
+/// A simulation for a script: its `# seed: N` and its
+/// `# feature-gates: Name=true,...` lines (only `MaxUnavailableStatefulSet`).
+pub fn simulation_for_script(text: &str) -> Simulation {
+    let mut profile = crate::sim::Profile::kind();
+    for gates in text.lines().filter_map(|l| l.trim().strip_prefix("# feature-gates:")) {
+        for gate in gates.split(',') {
+            if let Some((name, value)) = gate.trim().split_once('=') {
+                if name == "MaxUnavailableStatefulSet" {
+                    profile.max_unavailable_statefulset = value == "true";
+                }
+            }
+        }
+    }
+    Simulation::with_profile(script_seed(text), profile)
+}
+
 /// Runs every line of a script; blank and comment lines are skipped.
 pub fn run_script(sim: &mut Simulation, text: &str, files: &dyn FileSource) -> Vec<CommandResult> {
     text.lines()

@@ -322,7 +322,12 @@ impl Simulation {
         let actions = match &event {
             Event::SyncStatefulSet(key) => {
                 self.queued_syncs.remove(&(true, key.clone()));
-                statefulset::sync_stateful_set(&self.cluster, key, self.now_ms)
+                statefulset::sync_stateful_set(
+                    &self.cluster,
+                    key,
+                    self.now_ms,
+                    self.profile.max_unavailable_statefulset,
+                )
             }
             Event::SyncClaim(key) => {
                 self.queued_syncs.remove(&(false, key.clone()));

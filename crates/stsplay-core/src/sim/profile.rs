@@ -43,6 +43,9 @@ pub struct Profile {
     /// DefaultTolerationSeconds for `not-ready`/`unreachable` (300s).
     pub default_toleration_ms: u64,
     pub kubernetes_version: &'static str,
+    /// Feature gate `MaxUnavailableStatefulSet`: Alpha (off) through v1.34,
+    /// Beta (on) from v1.35 (pkg/features/kube_features.go).
+    pub max_unavailable_statefulset: bool,
     pub node_names: Vec<&'static str>,
 }
 
@@ -65,6 +68,7 @@ impl Profile {
             node_monitor_grace_ms: 40_000,
             default_toleration_ms: 300_000,
             kubernetes_version: "v1.33.1",
+            max_unavailable_statefulset: false,
             node_names: vec!["kind-control-plane", "kind-worker", "kind-worker2", "kind-worker3"],
         }
     }

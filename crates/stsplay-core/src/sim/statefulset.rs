@@ -123,7 +123,7 @@ fn is_unavailable(p: &Pod, min_ready: i32, now: u64) -> bool {
 }
 
 /// One reconcile of the StatefulSet `key`.
-pub fn sync_stateful_set(c: &Cluster, key: &Key, now: u64) -> Vec<Action> {
+pub fn sync_stateful_set(c: &Cluster, key: &Key, now: u64, max_unavailable_gate: bool) -> Vec<Action> {
     let Some(s) = c.sets.get(key) else {
         return Vec::new();
     };
@@ -323,8 +323,30 @@ pub fn sync_stateful_set(c: &Cluster, key: &Key, now: u64) -> Vec<Action> {
         }
     }
 
-    // RollingUpdate: the highest ordinal not at the update revision goes first.
-    // (The MaxUnavailableStatefulSet feature gate is off by default: one at a time.)
+    // RollingUpdate with the MaxUnavailableStatefulSet gate on
+    // (updateStatefulSetAfterInvariantEstablished): up to maxUnavailable pods
+    // at a time, counting unavailable pods across all replicas.
+    if !blocked && created_this_sync == 0 && max_unavailable_gate {
+        if let UpdateStrategy::RollingUpdate { partition, max_unavailable } = &set.spec.update_strategy {
+            let max = statefulset_max_unavailable(max_unavailable.as_ref(), replica_count);
+            let unavailable = replicas.values().filter(|p| is_unavailable(p, min_ready, now)).count() as i32;
+            let mut budget = max - unavailable;
+            let update_min = start + (*partition).max(0);
+            for ord in (update_min..start + replica_count).rev() {
+                if budget <= 0 {
+                    break;
+                }
+                let Some(p) = replicas.get(&ord) else { continue };
+                if p.revision.as_deref() != Some(update_revision.name.as_str()) && !p.is_terminating() {
+                    actions.push(delete_for_update(key, set, p, &update_revision.name));
+                    budget -= 1;
+                }
+            }
+        }
+        blocked = true;
+    }
+    // RollingUpdate: the highest ordinal not at the update revision goes first,
+    // one at a time, waiting for each to be available.
     if !blocked && created_this_sync == 0 {
         if let UpdateStrategy::RollingUpdate { partition, .. } = &set.spec.update_strategy {
             let update_min = start + (*partition).max(0);
@@ -333,16 +355,7 @@ pub fn sync_stateful_set(c: &Cluster, key: &Key, now: u64) -> Vec<Action> {
                     continue;
                 };
                 if p.revision.as_deref() != Some(update_revision.name.as_str()) && !p.is_terminating() {
-                    actions.push(Action::DeletePod {
-                        pod: p.key(),
-                        reason_for: DeleteCause::Controller(Reason::DeletePodForUpdate {
-                            namespace: key.0.clone(),
-                            set: set.meta.name.clone(),
-                            pod: p.name.clone(),
-                            from_revision: p.revision.clone().unwrap_or_default(),
-                            to_revision: update_revision.name.clone(),
-                        }),
-                    });
+                    actions.push(delete_for_update(key, set, p, &update_revision.name));
                     break;
                 }
                 if is_unavailable(p, min_ready, now) {
@@ -365,6 +378,30 @@ pub fn sync_stateful_set(c: &Cluster, key: &Key, now: u64) -> Vec<Action> {
     }
     actions.push(Action::UpdateSetStatus { set: key.clone(), status });
     actions
+}
+
+fn delete_for_update(key: &Key, set: &StatefulSet, p: &Pod, to_revision: &str) -> Action {
+    Action::DeletePod {
+        pod: p.key(),
+        reason_for: DeleteCause::Controller(Reason::DeletePodForUpdate {
+            namespace: key.0.clone(),
+            set: set.meta.name.clone(),
+            pod: p.name.clone(),
+            from_revision: p.revision.clone().unwrap_or_default(),
+            to_revision: to_revision.to_string(),
+        }),
+    }
+}
+
+/// `getStatefulSetMaxUnavailable`: a percentage of replicas rounded down,
+/// and never less than 1 (default 1).
+pub fn statefulset_max_unavailable(v: Option<&crate::spec::IntOrPercent>, replicas: i32) -> i32 {
+    let n = match v {
+        None => 1,
+        Some(crate::spec::IntOrPercent::Int(n)) => *n,
+        Some(crate::spec::IntOrPercent::Percent(p)) => replicas.max(0) * p / 100,
+    };
+    n.max(1)
 }
 
 fn create_claim_action(key: &Key, set: &StatefulSet, pod: &str, claim: Claim) -> Action {
@@ -454,6 +491,15 @@ mod tests {
         let suffix = a.strip_prefix("web-").unwrap_or("");
         assert!(!suffix.is_empty());
         assert!(suffix.bytes().all(|b| b"bcdfghjklmnpqrstvwxz2456789".contains(&b)));
+    }
+
+    #[test]
+    fn max_unavailable_rounds_down_then_at_least_one() {
+        use crate::spec::IntOrPercent::{Int, Percent};
+        assert_eq!(statefulset_max_unavailable(None, 10), 1);
+        assert_eq!(statefulset_max_unavailable(Some(&Int(3)), 10), 3);
+        assert_eq!(statefulset_max_unavailable(Some(&Percent(25)), 10), 2);
+        assert_eq!(statefulset_max_unavailable(Some(&Percent(10)), 5), 1);
     }
 
     #[test]
