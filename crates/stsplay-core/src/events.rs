@@ -140,6 +140,10 @@ fn step_events(r: &Reason) -> Vec<Row> {
         Reason::ClaimPending { namespace, claim, message } => {
             let (ty, reason) = if message.starts_with("waiting for first consumer") {
                 ("Normal", "WaitForFirstConsumer")
+            } else if message.starts_with("waiting for pod ") {
+                ("Normal", "WaitForPodScheduled")
+            } else if message.starts_with("Cannot bind to requested volume") || message.starts_with("volume \"") {
+                ("Warning", "VolumeMismatch")
             } else if message.starts_with("Waiting for a volume to be created") {
                 ("Normal", "ExternalProvisioning")
             } else if message.starts_with("storageclass") {

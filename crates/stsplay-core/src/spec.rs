@@ -36,6 +36,7 @@ pub enum Object {
     PersistentVolume(PersistentVolume),
     StorageClass(StorageClass),
     Node(Node),
+    Namespace(ObjectMeta),
 }
 
 impl Object {
@@ -47,6 +48,7 @@ impl Object {
             Object::PersistentVolume(o) => &o.meta,
             Object::StorageClass(o) => &o.meta,
             Object::Node(o) => &o.meta,
+            Object::Namespace(m) => m,
         }
     }
 
@@ -58,6 +60,7 @@ impl Object {
             Object::PersistentVolume(_) => Kind::PersistentVolume,
             Object::StorageClass(_) => Kind::StorageClass,
             Object::Node(_) => Kind::Node,
+            Object::Namespace(_) => Kind::Namespace,
         }
     }
 }
@@ -70,6 +73,7 @@ pub enum Kind {
     PersistentVolume,
     StorageClass,
     Node,
+    Namespace,
 }
 
 impl Kind {
@@ -81,6 +85,7 @@ impl Kind {
             Kind::PersistentVolume => "PersistentVolume",
             Kind::StorageClass => "StorageClass",
             Kind::Node => "Node",
+            Kind::Namespace => "Namespace",
         }
     }
     pub fn api_version(self) -> &'static str {
@@ -99,6 +104,7 @@ impl Kind {
             Kind::PersistentVolume => "persistentvolume",
             Kind::StorageClass => "storageclass.storage.k8s.io",
             Kind::Node => "node",
+            Kind::Namespace => "namespace",
         }
     }
     /// Plural `resource.group`, as in `statefulsets.apps "web" not found`.
@@ -110,6 +116,7 @@ impl Kind {
             Kind::PersistentVolume => "persistentvolumes",
             Kind::StorageClass => "storageclasses.storage.k8s.io",
             Kind::Node => "nodes",
+            Kind::Namespace => "namespaces",
         }
     }
     pub fn namespaced(self) -> bool {
@@ -123,6 +130,7 @@ impl Kind {
             ("v1", "PersistentVolume") => Kind::PersistentVolume,
             ("storage.k8s.io/v1", "StorageClass") => Kind::StorageClass,
             ("v1", "Node") => Kind::Node,
+            ("v1", "Namespace") => Kind::Namespace,
             _ => return None,
         })
     }
@@ -545,8 +553,13 @@ fn render(doc: &Document, kind: Kind, name: &str, source: &str, errs: Errors) ->
                 _ => None,
             })
             .collect();
-        let body = if causes.len() == 1 { causes[0].clone() } else { format!("[{}]", causes.join(", ")) };
-        format!("The {} \"{}\" is invalid: {}", kind.name(), name, body)
+        // kubectl's MultilineError: one cause inline, several as "* cause" lines.
+        if causes.len() == 1 {
+            format!("The {} \"{}\" is invalid: {}", kind.name(), name, causes[0])
+        } else {
+            let lines: String = causes.iter().map(|c| format!("\n* {c}")).collect();
+            format!("The {} \"{}\" is invalid: {lines}", kind.name(), name)
+        }
     };
     DecodeError { message, diagnostics }
 }
@@ -801,7 +814,7 @@ pub fn decode(doc: &Document, source: &str) -> Result<Object, DecodeError> {
     let object = match kind {
         Kind::StatefulSet => {
             let spec = r.object("spec", "StatefulSetSpec", &mut errs);
-            Object::StatefulSet(StatefulSet { spec: decode_sts_spec(spec, &meta, &mut errs), meta })
+            Object::StatefulSet(StatefulSet { spec: decode_sts_spec(spec, &mut errs), meta })
         }
         Kind::Service => {
             let spec = r.object("spec", "ServiceSpec", &mut errs);
@@ -817,6 +830,13 @@ pub fn decode(doc: &Document, source: &str) -> Result<Object, DecodeError> {
             decode_volume(spec, meta, &mut errs)
         }
         Kind::StorageClass => decode_storage_class(&mut r, meta, &mut errs),
+        Kind::Namespace => {
+            if let Some(mut sp) = r.object("spec", "NamespaceSpec", &mut errs) {
+                sp.accept(&["finalizers"]);
+                sp.finish(&mut errs);
+            }
+            Object::Namespace(meta)
+        }
         Kind::Node => {
             let spec = r.object("spec", "NodeSpec", &mut errs);
             let mut node = decode_node(spec, meta, &mut errs);
@@ -844,7 +864,12 @@ fn decode_meta(mut m: Reader<'_>, kind: Kind, errs: &mut Errors) -> ObjectMeta {
     if name.is_empty() {
         errs.required("metadata.name", "name or generateName is required");
     } else {
-        let problems = if kind == Kind::Service { dns1035_label(&name) } else { dns1123_subdomain(&name) };
+        // ValidateStatefulSetName is NameIsDNSLabel (pod names become hostnames).
+        let problems = match kind {
+            Kind::Service => dns1035_label(&name),
+            Kind::StatefulSet => dns1123_label(&name),
+            _ => dns1123_subdomain(&name),
+        };
         if let Some(p) = problems {
             errs.invalid("metadata.name", format!("\"{name}\""), &p);
         }
@@ -946,7 +971,7 @@ fn decode_selector(mut r: Reader<'_>, errs: &mut Errors) -> LabelSelector {
     LabelSelector { match_labels, match_expressions }
 }
 
-fn decode_sts_spec(spec: Option<Reader<'_>>, meta: &ObjectMeta, errs: &mut Errors) -> StatefulSetSpec {
+fn decode_sts_spec(spec: Option<Reader<'_>>, errs: &mut Errors) -> StatefulSetSpec {
     let mut out = StatefulSetSpec {
         replicas: 1,
         selector: LabelSelector::default(),
@@ -988,6 +1013,22 @@ fn decode_sts_spec(spec: Option<Reader<'_>>, meta: &ObjectMeta, errs: &mut Error
         );
     }
     if let Some(t) = s.object("template", "PodTemplateSpec", errs) {
+        // ValidateStatefulSetSpec: only restartPolicy Always, no activeDeadlineSeconds.
+        let tspec = t.map.and_then(|m| m.get("spec"));
+        if let Some(policy) = tspec.and_then(|sp| sp.get("restartPolicy")).and_then(Value::as_str) {
+            if policy != "Always" {
+                errs.unsupported("spec.template.spec.restartPolicy", policy, &["Always"]);
+            }
+        }
+        if tspec.and_then(|sp| sp.get("activeDeadlineSeconds")).is_some_and(|v| !v.is_null()) {
+            errs.list.push(FieldError {
+                path: "spec.template.spec.activeDeadlineSeconds".to_string(),
+                problem: Problem::Invalid(
+                    "spec.template.spec.activeDeadlineSeconds: Forbidden: activeDeadlineSeconds in StatefulSet is not Supported"
+                        .to_string(),
+                ),
+            });
+        }
         out.template = decode_template(t, errs);
     }
     if !out.selector.is_empty() && !out.selector.matches(&out.template.labels) {
@@ -1025,7 +1066,11 @@ fn decode_sts_spec(spec: Option<Reader<'_>>, meta: &ObjectMeta, errs: &mut Error
             "OrderedReady" => PodManagementPolicy::OrderedReady,
             "Parallel" => PodManagementPolicy::Parallel,
             other => {
-                errs.unsupported("spec.podManagementPolicy", other, &["OrderedReady", "Parallel"]);
+                errs.invalid(
+                    "spec.podManagementPolicy",
+                    format!("\"{other}\""),
+                    "must be 'OrderedReady' or 'Parallel'",
+                );
                 PodManagementPolicy::OrderedReady
             }
         };
@@ -1057,10 +1102,21 @@ fn decode_sts_spec(spec: Option<Reader<'_>>, meta: &ObjectMeta, errs: &mut Error
                 UpdateStrategy::RollingUpdate { partition, max_unavailable }
             }
             "OnDelete" => {
-                if ru.is_some() {
+                if let Some(mut ru) = ru {
+                    let partition = ru.int("partition", "int32", errs).unwrap_or(0);
+                    let max = ru.field("maxUnavailable").map(|v| match v {
+                        Value::Number(n) => format!("{{Type:0, IntVal:{n}, StrVal:\"\"}}"),
+                        Value::String(s) => format!("{{Type:1, IntVal:0, StrVal:\"{s}\"}}"),
+                        _ => "{}".to_string(),
+                    });
+                    ru.finish(errs);
+                    let max = match max {
+                        Some(m) => format!("(*intstr.IntOrString)(&intstr.IntOrString{m})"),
+                        None => "(*intstr.IntOrString)(nil)".to_string(),
+                    };
                     errs.invalid(
                         "spec.updateStrategy.rollingUpdate",
-                        "{}",
+                        format!("apps.RollingUpdateStatefulSetStrategy{{Partition:{partition}, MaxUnavailable:{max}}}"),
                         "only allowed for updateStrategy 'RollingUpdate'",
                     );
                 }
@@ -1116,12 +1172,6 @@ fn decode_sts_spec(spec: Option<Reader<'_>>, meta: &ObjectMeta, errs: &mut Error
         p.finish(errs);
     }
     s.finish(errs);
-    // Pod names are `<set>-<ordinal>` and become DNS labels (hostname).
-    if !meta.name.is_empty() && dns1123_subdomain(&meta.name).is_none() {
-        if let Some(p) = dns1123_label(&meta.name) {
-            errs.invalid("metadata.name", format!("\"{}\"", meta.name), &p);
-        }
-    }
     out
 }
 

@@ -242,8 +242,7 @@ pub(super) fn describe(sim: &Simulation, flags: &Flags) -> (String, i32) {
                 ann.push(("pv.kubernetes.io/bind-completed".to_string(), "yes".to_string()));
                 ann.push(("pv.kubernetes.io/bound-by-controller".to_string(), "yes".to_string()));
             }
-            let provisioner =
-                cl.storage_class.as_deref().and_then(|n| c.classes.get(n)).map(|s| s.class.provisioner.clone());
+            let provisioner = cl.storage_provisioner.clone();
             if let Some(pr) = &provisioner {
                 ann.push(("volume.beta.kubernetes.io/storage-provisioner".to_string(), pr.clone()));
             }
@@ -404,7 +403,14 @@ pub(super) fn get_events(sim: &Simulation, flags: &Flags) -> (String, i32) {
             ok(format!("No resources found in {ns} namespace.\n"))
         };
     }
-    evs.sort_by(|a, b| (&a.namespace, &a.object_name, a.first_ms).cmp(&(&b.namespace, &b.object_name, b.first_ms)));
+    // Event objects are named `<object>.<hex timestamp>` and listed by name.
+    evs.sort_by(|a, b| {
+        (&a.namespace, format!("{}.", a.object_name), a.first_ms).cmp(&(
+            &b.namespace,
+            format!("{}.", b.object_name),
+            b.first_ms,
+        ))
+    });
     let rows: Vec<Vec<String>> = evs
         .iter()
         .map(|e| {

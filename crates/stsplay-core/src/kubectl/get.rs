@@ -265,6 +265,20 @@ fn rows(c: &Cluster, now: u64, r: Resource) -> (Vec<&'static str>, Vec<&'static 
                 })
                 .collect(),
         ),
+        Resource::Namespaces => (
+            vec!["NAME", "STATUS", "AGE"],
+            vec![],
+            c.namespaces
+                .iter()
+                .map(|(name, created)| Row {
+                    namespace: String::new(),
+                    name: name.clone(),
+                    labels: [("kubernetes.io/metadata.name".to_string(), name.clone())].into_iter().collect(),
+                    cells: vec![name.clone(), "Active".to_string(), age(now, *created)],
+                    wide: vec![],
+                })
+                .collect(),
+        ),
         Resource::StorageClasses => (
             vec!["NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION", "AGE"],
             vec![],
@@ -345,6 +359,7 @@ pub(super) fn get(sim: &Simulation, flags: &Flags) -> (String, i32) {
             Resource::Nodes => "node",
             Resource::StorageClasses => "storageclass.storage.k8s.io",
             Resource::ControllerRevisions => "controllerrevision.apps",
+            Resource::Namespaces => "namespace",
         };
         return ok(selected.iter().map(|r| format!("{kind}/{}\n", r.name)).collect());
     }

@@ -397,6 +397,7 @@ pub(crate) enum Resource {
     Nodes,
     StorageClasses,
     ControllerRevisions,
+    Namespaces,
 }
 
 impl Resource {
@@ -410,6 +411,7 @@ impl Resource {
             "no" | "node" | "nodes" => Resource::Nodes,
             "sc" | "storageclass" | "storageclasses" | "storageclass.storage.k8s.io" => Resource::StorageClasses,
             "controllerrevision" | "controllerrevisions" | "controllerrevisions.apps" => Resource::ControllerRevisions,
+            "ns" | "namespace" | "namespaces" => Resource::Namespaces,
             _ => return None,
         })
     }
@@ -423,6 +425,7 @@ impl Resource {
             Resource::Nodes => "nodes",
             Resource::StorageClasses => "storageclasses.storage.k8s.io",
             Resource::ControllerRevisions => "controllerrevisions.apps",
+            Resource::Namespaces => "namespaces",
         }
     }
     pub(crate) fn namespaced(self) -> bool {
@@ -749,6 +752,10 @@ fn rollout(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
         Ok(t) => t,
         Err(e) => return fail(e),
     };
+    // kubectl's first GET happens after the controllers have seen whatever the
+    // previous command changed: allow them their reaction latency first.
+    let settle = sim.now_ms().saturating_add(sim.profile().controller_delay_ms);
+    sim.advance_to(settle);
     let deadline = sim.now_ms().saturating_add(timeout_ms);
     let mut out = String::new();
     // kubectl prints the status on every watch event of the object, so an

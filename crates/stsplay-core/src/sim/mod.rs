@@ -542,6 +542,11 @@ impl Simulation {
                     return;
                 }
                 c.provisioning = true;
+                c.storage_provisioner = self
+                    .cluster
+                    .classes
+                    .get(c.storage_class.as_deref().unwrap_or_default())
+                    .map(|cl| cl.class.provisioner.clone());
                 let uid = c.uid.clone();
                 if c.pending_message.as_deref() != Some(message.as_str()) {
                     c.pending_message = Some(message.clone());
@@ -739,8 +744,10 @@ impl Simulation {
             self.after_pod_gone(&gone);
             return;
         }
+        // The Ready condition stays as the kubelet last reported it (kubectl shows
+        // `1/1 Terminating`); EndpointSlices mark terminating endpoints not
+        // ready, so DNS drops the pod at once (see dns::endpoints).
         p.deletion_ms = Some(self.now_ms);
-        p.ready = false;
         let uid = p.uid.clone();
         let containers = crate::reason::ContainerRef::of(&p.spec);
         let stop_ms = (grace_s.max(0) as u64 * 1000).min(self.profile.container_stop_ms);
@@ -847,6 +854,24 @@ impl Simulation {
         if messages.is_empty() && objects.is_empty() {
             messages.push("error: no objects passed to apply".to_string());
         }
+        // Namespaces must exist (or be created earlier in this apply).
+        let mut namespaces: BTreeSet<String> = self.cluster.namespaces.keys().cloned().collect();
+        for (_, _, o) in &objects {
+            match o {
+                Object::Namespace(m) => {
+                    namespaces.insert(m.name.clone());
+                }
+                _ if o.kind().namespaced() => {
+                    let ns = o.meta().namespace.clone().unwrap_or_default();
+                    if !namespaces.contains(&ns) {
+                        messages.push(format!(
+                            "Error from server (NotFound): error when creating \"{source}\": namespaces \"{ns}\" not found"
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
         // Update validation against what exists (immutable fields).
         for (index, _, o) in &objects {
             if let Some(msg) = self.validate_update(o) {
@@ -908,6 +933,32 @@ impl Simulation {
     }
 
     fn apply_object(&mut self, o: Object, raw: manifest::Value, command: &str) -> String {
+        // An object that exists but was not created by `kubectl apply` has no
+        // last-applied-configuration annotation: kubectl warns and adds it.
+        let id = (o.kind().name().to_string(), o.meta().namespace.clone().unwrap_or_default(), o.meta().name.clone());
+        let exists = match &o {
+            Object::Node(n) => self.cluster.nodes.contains_key(&n.meta.name),
+            Object::StorageClass(sc) => self.cluster.classes.contains_key(&sc.meta.name),
+            Object::Service(svc) => self.cluster.services.contains_key(&(id.1.clone(), svc.meta.name.clone())),
+            Object::Namespace(m) => self.cluster.namespaces.contains_key(&m.name),
+            _ => false,
+        };
+        let warning = (exists && !self.cluster.applied.contains(&id)).then(|| {
+            format!(
+                "Warning: resource {}/{} is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n",
+                o.kind().plural().split('.').next().unwrap_or_default(),
+                id.2
+            )
+        });
+        self.cluster.applied.insert(id);
+        let line = self.apply_object_inner(o, raw, command);
+        match warning {
+            Some(w) => w + &line,
+            None => line,
+        }
+    }
+
+    fn apply_object_inner(&mut self, o: Object, raw: manifest::Value, command: &str) -> String {
         let now = self.now_ms;
         let kind = o.kind();
         let meta = o.meta().clone();
@@ -1020,13 +1071,40 @@ impl Simulation {
                 };
                 self.user_change(command, kind, None, &name, verb)
             }
-            Object::Node(node) => {
+            Object::Namespace(m) => {
+                let verb = if self.cluster.namespaces.contains_key(&m.name) {
+                    "unchanged"
+                } else {
+                    self.cluster.namespaces.insert(m.name.clone(), now);
+                    "created"
+                };
+                self.user_change(command, kind, None, &m.name, verb)
+            }
+            Object::Node(mut node) => {
                 let name = meta.name.clone();
                 let verb = match self.cluster.nodes.get_mut(&name) {
-                    Some(existing) if existing.node == node => "unchanged",
                     Some(existing) => {
-                        existing.node = node;
-                        "configured"
+                        // A patch, not a replacement: labels the manifest does not
+                        // mention stay (kubernetes.io/hostname, node-role...).
+                        for (k, v) in &existing.node.meta.labels {
+                            node.meta.labels.entry(k.clone()).or_insert_with(|| v.clone());
+                        }
+                        let in_spec = |k: &str| raw.get("spec").and_then(|s| s.get(k)).is_some();
+                        if !in_spec("unschedulable") {
+                            node.unschedulable = existing.node.unschedulable;
+                        }
+                        if !in_spec("taints") {
+                            node.taints = existing.node.taints.clone();
+                        }
+                        if raw.get("status").and_then(|s| s.get("allocatable")).is_none() {
+                            node.allocatable = existing.node.allocatable;
+                        }
+                        if existing.node == node {
+                            "unchanged"
+                        } else {
+                            existing.node = node;
+                            "configured"
+                        }
                     }
                     None => {
                         let index = self.cluster.nodes.values().map(|n| n.index).max().map_or(1, |i| i + 1);

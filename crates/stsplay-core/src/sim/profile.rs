@@ -75,6 +75,9 @@ impl Profile {
 
     pub fn initial_cluster(&self) -> Cluster {
         let mut c = Cluster::default();
+        for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+            c.namespaces.insert(ns.to_string(), 0);
+        }
         for (i, name) in self.node_names.iter().enumerate() {
             let mut labels = BTreeMap::new();
             labels.insert("kubernetes.io/hostname".to_string(), name.to_string());

@@ -13,6 +13,11 @@ pub type Key = (String, String);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Cluster {
+    /// Namespace name → creation time.
+    pub namespaces: BTreeMap<String, u64>,
+    /// (kind, namespace, name) of objects written by `kubectl apply` (they
+    /// carry the last-applied-configuration annotation).
+    pub applied: BTreeSet<(String, String, String)>,
     pub nodes: BTreeMap<String, NodeState>,
     pub classes: BTreeMap<String, ClassState>,
     pub services: BTreeMap<Key, ServiceState>,
@@ -271,6 +276,8 @@ pub struct Claim {
     pub pending_message: Option<String>,
     /// Set when deleted while a pod still uses it (`kubernetes.io/pvc-protection`).
     pub deletion_ms: Option<u64>,
+    /// `volume.kubernetes.io/storage-provisioner`, set when provisioning starts.
+    pub storage_provisioner: Option<String>,
     /// ownerReference to the StatefulSet (retention policy `whenDeleted: Delete`).
     pub owned_by_set: bool,
     /// ownerReference to a condemned pod (retention policy `whenScaled: Delete`).
@@ -303,6 +310,7 @@ impl Claim {
             provisioning: false,
             pending_message: None,
             deletion_ms: None,
+            storage_provisioner: None,
             owned_by_set: false,
             owner_pod: None,
         }

@@ -71,6 +71,23 @@ pub fn find_best_match_for_claim<'a>(
     best
 }
 
+/// `checkVolumeSatisfyClaim` (pv_controller.go): why the volume cannot serve the claim.
+fn check_volume_satisfy_claim(v: &Volume, claim: &Claim) -> Option<&'static str> {
+    if v.capacity.bytes < claim.spec.request.bytes {
+        return Some("requested PV is too small");
+    }
+    if v.storage_class != claim.storage_class.clone().unwrap_or_default() {
+        return Some("storageClassName does not match");
+    }
+    if v.volume_mode != claim.spec.volume_mode {
+        return Some("incompatible volumeMode");
+    }
+    if !claim.spec.access_modes.iter().all(|m| v.access_modes.contains(m)) {
+        return Some("incompatible accessMode");
+    }
+    None
+}
+
 /// `syncUnboundClaim` for a Pending claim.
 pub fn sync_unbound_claim(c: &Cluster, key: &Key) -> Vec<Action> {
     let Some(claim) = c.claims.get(key) else {
@@ -80,23 +97,21 @@ pub fn sync_unbound_claim(c: &Cluster, key: &Key) -> Vec<Action> {
         return Vec::new();
     }
     if let Some(wanted) = &claim.spec.volume_name {
-        // spec.volumeName: the user asked for one volume.
-        return match c.volumes.get(wanted) {
-            Some(v)
-                if v.phase == VolumePhase::Available
-                    && v.claim_ref.as_ref().is_none_or(|r| r.namespace == claim.namespace && r.name == claim.name)
-                    && v.capacity.bytes >= claim.spec.request.bytes =>
-            {
-                vec![Action::BindClaim { claim: key.clone(), volume: wanted.clone(), pre_bound: true }]
-            }
-            Some(_) => vec![Action::ClaimPending {
-                claim: key.clone(),
-                message: format!("volume \"{wanted}\" already bound to a different claim or does not fit"),
-            }],
-            None => {
-                vec![Action::ClaimPending { claim: key.clone(), message: format!("volume \"{wanted}\" not found") }]
-            }
+        // spec.volumeName: the user asked for one volume (syncUnboundClaim's
+        // "pre-bound" branch, checked by checkVolumeSatisfyClaim).
+        let pending = |message: String| vec![Action::ClaimPending { claim: key.clone(), message }];
+        let Some(v) = c.volumes.get(wanted) else {
+            return pending(format!("volume \"{wanted}\" not found"));
         };
+        let other_claim =
+            v.claim_ref.as_ref().is_some_and(|r| !(r.namespace == claim.namespace && r.name == claim.name));
+        if other_claim || v.phase != VolumePhase::Available {
+            return pending(format!("volume \"{wanted}\" already bound to a different claim."));
+        }
+        if let Some(why) = check_volume_satisfy_claim(v, claim) {
+            return pending(format!("Cannot bind to requested volume \"{wanted}\": {why}"));
+        }
+        return vec![Action::BindClaim { claim: key.clone(), volume: wanted.clone(), pre_bound: true }];
     }
     let class_name = claim.storage_class.clone().unwrap_or_default();
     let class = c.classes.get(&class_name);
@@ -107,10 +122,17 @@ pub fn sync_unbound_claim(c: &Cluster, key: &Key) -> Vec<Action> {
         return vec![Action::BindClaim { claim: key.clone(), volume: v.name.clone(), pre_bound }];
     }
     if delay_binding {
-        return vec![Action::ClaimPending {
-            claim: key.clone(),
-            message: "waiting for first consumer to be created before binding".to_string(),
-        }];
+        // emitEventForUnboundDelayBindingClaim: name the waiting pod if there is one.
+        let waiting_pod = c.pods.values().find(|p| {
+            p.namespace == claim.namespace
+                && p.node.is_none()
+                && p.spec.claim_volumes.iter().any(|(_, cl)| *cl == claim.name)
+        });
+        let message = match waiting_pod {
+            Some(p) => format!("waiting for pod {} to be scheduled", p.name),
+            None => "waiting for first consumer to be created before binding".to_string(),
+        };
+        return vec![Action::ClaimPending { claim: key.clone(), message }];
     }
     if class_name.is_empty() {
         return vec![Action::ClaimPending {
