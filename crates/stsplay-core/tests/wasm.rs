@@ -153,6 +153,20 @@ const MANIFESTS: &[(&str, &str)] = &[
     ("manifests/web-v2-partition5.yaml", include_str!("../../../tests/scenarios/manifests/web-v2-partition5.yaml")),
     ("manifests/web-v2-probe.yaml", include_str!("../../../tests/scenarios/manifests/web-v2-probe.yaml")),
     ("manifests/web-v2.yaml", include_str!("../../../tests/scenarios/manifests/web-v2.yaml")),
+    ("manifests/namespace-shop.yaml", include_str!("../../../tests/scenarios/manifests/namespace-shop.yaml")),
+    ("manifests/nodes-two-cpus.yaml", include_str!("../../../tests/scenarios/manifests/nodes-two-cpus.yaml")),
+    ("manifests/pv-manual-three.yaml", include_str!("../../../tests/scenarios/manifests/pv-manual-three.yaml")),
+    ("manifests/pv-retain.yaml", include_str!("../../../tests/scenarios/manifests/pv-retain.yaml")),
+    ("manifests/pvc-manual-second.yaml", include_str!("../../../tests/scenarios/manifests/pvc-manual-second.yaml")),
+    ("manifests/web-anti-affinity.yaml", include_str!("../../../tests/scenarios/manifests/web-anti-affinity.yaml")),
+    ("manifests/web-cpu-request.yaml", include_str!("../../../tests/scenarios/manifests/web-cpu-request.yaml")),
+    ("manifests/web-manual-class.yaml", include_str!("../../../tests/scenarios/manifests/web-manual-class.yaml")),
+    ("manifests/web-no-volume.yaml", include_str!("../../../tests/scenarios/manifests/web-no-volume.yaml")),
+    ("manifests/web-node-affinity.yaml", include_str!("../../../tests/scenarios/manifests/web-node-affinity.yaml")),
+    (
+        "manifests/web-retention-scaled-delete.yaml",
+        include_str!("../../../tests/scenarios/manifests/web-retention-scaled-delete.yaml"),
+    ),
 ];
 
 macro_rules! scenario {
@@ -245,13 +259,42 @@ const SCENARIOS: &[(&str, &str, &str)] = &[
     scenario!("validation-retention-policy-value"),
     scenario!("validation-unknown-nested-field"),
     scenario!("wffc-claim-waits-for-pod"),
+    scenario!("crash-loop-backoff"),
+    scenario!("crash-once-restarts"),
+    scenario!("delete-foreground-cascade"),
+    scenario!("delete-foreground-no-wait"),
+    scenario!("delete-orphan-then-adopt"),
+    scenario!("describe-pvc-used-by"),
+    scenario!("dns-exec-from-other-namespace"),
+    scenario!("dns-run-busybox-tutorial"),
+    scenario!("drain-local-volume-pending"),
+    scenario!("drain-recreates-pod-elsewhere"),
+    scenario!("fault-unready-needs-probe"),
+    scenario!("force-delete-pod"),
+    scenario!("get-pods-label-columns"),
+    scenario!("get-statefulsets-all-namespaces"),
+    scenario!("namespace-create-then-apply"),
+    scenario!("node-affinity-required"),
+    scenario!("node-down-timeline"),
+    scenario!("patch-json-replicas"),
+    scenario!("patch-merge-replaces-containers"),
+    scenario!("patch-strategic-merges-containers"),
+    scenario!("pod-anti-affinity-one-per-node"),
+    scenario!("pv-protection-bound-volume"),
+    scenario!("pv-reclaim-retain-released"),
+    scenario!("pvc-retention-when-scaled-only"),
+    scenario!("readiness-unready-halts-scale-up"),
+    scenario!("resources-insufficient-cpu"),
+    scenario!("rolling-update-max-unavailable-gate-on"),
+    scenario!("rollout-undo-to-revision"),
+    scenario!("set-image-rolls-pods"),
 ];
 
 #[wasm_bindgen_test]
 fn scenarios_match_native_transcripts() {
     let files = MemoryFiles(MANIFESTS.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());
     for (name, script, expected) in SCENARIOS {
-        let mut sim = Simulation::new(kubectl::script_seed(script));
+        let mut sim = kubectl::simulation_for_script(script);
         let got = kubectl::transcript(&kubectl::run_script(&mut sim, script, &files));
         assert_eq!(&got, expected, "scenario {name} differs on wasm32");
     }

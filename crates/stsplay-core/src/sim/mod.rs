@@ -209,6 +209,10 @@ pub enum Action {
         owned_by_set: bool,
         owner_pod: Option<String>,
     },
+    RetentionApplied {
+        set: Key,
+        policies: (spec::RetentionPolicy, spec::RetentionPolicy),
+    },
 }
 
 /// Who deleted a pod, for its reason.
@@ -459,7 +463,7 @@ impl Simulation {
                 pod.uid = self.rng.uuid();
                 pod.created_ms = now;
                 let uid = pod.uid.clone();
-                self.cluster.pods.insert(key.clone(), pod);
+                self.cluster.insert_pod(pod);
                 self.record(reason);
                 self.enqueue(self.profile.schedule_delay_ms, Event::SchedulePod { pod: key.clone(), uid });
                 self.pod_changed(&key);
@@ -498,10 +502,10 @@ impl Simulation {
                 if p.node.is_some() || p.deletion_ms.is_some() {
                     return;
                 }
-                p.node = Some(node.clone());
                 p.unschedulable = None;
                 let uid = p.uid.clone();
                 let images: Vec<String> = p.spec.containers.iter().map(|c| c.image.clone()).collect();
+                self.cluster.bind_pod(&key, &node);
                 self.record(Reason::BindPod {
                     namespace: key.0.clone(),
                     pod: key.1.clone(),
@@ -579,10 +583,10 @@ impl Simulation {
                 let claim_uid = claim.uid.clone();
                 let capacity = vol.capacity.clone();
                 let modes = vol.access_modes.clone();
-                if let Some(v) = self.cluster.volumes.get_mut(&volume) {
+                self.cluster.update_volume(&volume, |v| {
                     v.claim_ref = Some(ClaimRef { namespace: ckey.0.clone(), name: ckey.1.clone(), uid: claim_uid });
                     v.phase = VolumePhase::Bound;
-                }
+                });
                 if let Some(c) = self.cluster.claims.get_mut(&ckey) {
                     c.volume = Some(volume.clone());
                     c.phase = ClaimPhase::Bound;
@@ -594,10 +598,10 @@ impl Simulation {
                 // The scheduler's VolumeBinding plugin waits for this; retry waiting pods.
                 let waiting: Vec<(Key, String)> = self
                     .cluster
-                    .pods
-                    .values()
-                    .filter(|p| p.node.is_none() && p.deletion_ms.is_none() && p.key().0 == ckey.0)
-                    .filter(|p| p.spec.claim_volumes.iter().any(|(_, c)| *c == ckey.1))
+                    .claim_users(&ckey)
+                    .into_iter()
+                    .filter_map(|name| self.cluster.pods.get(&(ckey.0.clone(), name)))
+                    .filter(|p| p.node.is_none() && p.deletion_ms.is_none())
                     .map(|p| (p.key(), p.uid.clone()))
                     .collect();
                 for (pod, uid) in waiting {
@@ -627,10 +631,10 @@ impl Simulation {
                 if let Some(n) = self.cluster.nodes.get_mut(&node) {
                     n.images.extend(images);
                 }
+                self.cluster.set_pod_ip(&key, ip.clone());
                 if let Some(p) = self.cluster.pods.get_mut(&key) {
                     p.phase = PodPhase::Running;
                     p.containers_running = true;
-                    p.ip = Some(ip.clone());
                     if !has_probe {
                         p.ready = true;
                         p.ready_since_ms = Some(now);
@@ -671,7 +675,7 @@ impl Simulation {
                 self.pod_changed(&key);
             }
             Action::RemovePod { pod: key } => {
-                let Some(p) = self.cluster.pods.remove(&key) else {
+                let Some(p) = self.cluster.take_pod(&key) else {
                     return;
                 };
                 let node = p.node.clone().unwrap_or_default();
@@ -693,13 +697,17 @@ impl Simulation {
             Action::RestartContainer { pod: key } => self.restart_container(&key),
             Action::RemoveClaim { claim } => self.remove_claim(&claim),
             Action::AdoptPod { set, pod } => {
-                let Some(p) = self.cluster.pods.get_mut(&pod) else { return };
-                if p.owner.is_some() {
+                if self.cluster.pods.get(&pod).is_none_or(|p| p.owner.is_some()) {
                     return;
                 }
-                p.owner = Some(set.1.clone());
+                self.cluster.set_pod_owner(&pod, Some(set.1.clone()));
                 self.record(Reason::AdoptPod { namespace: set.0.clone(), set: set.1.clone(), pod: pod.1.clone() });
                 self.enqueue_set_sync(&set, self.profile.controller_delay_ms);
+            }
+            Action::RetentionApplied { set, policies } => {
+                if let Some(s) = self.cluster.sets.get_mut(&set) {
+                    s.retention_applied = Some(policies);
+                }
             }
             Action::UpdateClaimOwner { claim, owned_by_set, owner_pod } => {
                 self.update_claim_owner(&claim, owned_by_set, owner_pod)
@@ -736,7 +744,7 @@ impl Simulation {
         let grace_s = grace_override.unwrap_or(p.spec.termination_grace_period_seconds);
         if p.node.is_none() {
             // Never scheduled: the API server deletes it without grace.
-            let Some(gone) = self.cluster.pods.remove(key) else { return };
+            let Some(gone) = self.cluster.take_pod(key) else { return };
             if let DeleteCause::Controller(reason) = cause {
                 self.record(reason);
             }
@@ -795,7 +803,7 @@ impl Simulation {
             created_ms: self.now_ms,
             deletion_ms: None,
         };
-        self.cluster.volumes.insert(name.clone(), volume);
+        self.cluster.put_volume(volume);
         if let Some(c) = self.cluster.claims.get_mut(ckey) {
             c.provisioning = false;
         }
@@ -811,16 +819,15 @@ impl Simulation {
 
     /// host-local IPAM: the next free address in the node's pod CIDR.
     fn allocate_ip(&mut self, node: &str) -> String {
-        let used: BTreeSet<String> = self.cluster.pods.values().filter_map(|p| p.ip.clone()).collect();
+        let used = self.cluster.index.node_usage.get(node).map(|u| u.ips.clone()).unwrap_or_default();
         let Some(n) = self.cluster.nodes.get_mut(node) else {
             return String::from("10.244.0.250");
         };
         for _ in 0..253 {
             let host = n.next_ip_host;
             n.next_ip_host = if n.next_ip_host >= 254 { 2 } else { n.next_ip_host + 1 };
-            let ip = format!("10.244.{}.{}", n.index, host);
-            if !used.contains(&ip) {
-                return ip;
+            if !used.contains(&host) {
+                return format!("10.244.{}.{}", n.index, host);
             }
         }
         format!("10.244.{}.255", n.index)
@@ -1037,14 +1044,12 @@ impl Simulation {
                 let verb = match self.cluster.volumes.get(&name) {
                     Some(existing) if existing.same_spec(&pv) => "unchanged",
                     Some(_) => {
-                        if let Some(v) = self.cluster.volumes.get_mut(&name) {
-                            v.labels = pv.meta.labels.clone();
-                        }
+                        self.cluster.update_volume(&name, |v| v.labels = pv.meta.labels.clone());
                         "configured"
                     }
                     None => {
                         let uid = self.rng.uuid();
-                        self.cluster.volumes.insert(name.clone(), Volume::from_spec(&pv, uid, now));
+                        self.cluster.put_volume(Volume::from_spec(&pv, uid, now));
                         "created"
                     }
                 };

@@ -75,17 +75,11 @@ pub fn schedule(c: &Cluster, key: &Key, uid: &str, tie_break: u64) -> Vec<Action
         ));
     }
     // Score: fewest pods of the same owner, then fewest pods overall.
+    let owner_key = pod.owner.clone().map(|o| (pod.namespace.clone(), o));
     let score = |n: &NodeState| {
-        let on_node = c.pods.values().filter(|p| p.node.as_deref() == Some(n.name()) && !p.is_terminating());
-        let mut same = 0usize;
-        let mut total = 0usize;
-        for p in on_node {
-            total += 1;
-            if p.owner.is_some() && p.owner == pod.owner && p.namespace == pod.namespace {
-                same += 1;
-            }
-        }
-        (same, total)
+        let Some(u) = c.index.node_usage.get(n.name()) else { return (0, 0) };
+        let same = owner_key.as_ref().and_then(|k| u.by_owner.get(k)).copied().unwrap_or(0);
+        (same, u.pods)
     };
     let best = feasible.iter().map(|n| score(n)).min().unwrap_or((0, 0));
     let ties: Vec<&&NodeState> = feasible.iter().filter(|n| score(n) == best).collect();
@@ -141,19 +135,12 @@ fn filter_node(
         return Some("node(s) didn't match Pod's node affinity/selector".to_string());
     }
     // NodeResourcesFit: requests of the pods already on the node plus this one.
-    let on_node: Vec<&Pod> = c.pods.values().filter(|p| p.node.as_deref() == Some(n.name())).collect();
+    let used = c.index.node_usage.get(n.name()).cloned().unwrap_or_default();
     let alloc = n.node.allocatable;
-    if on_node.len() as u32 >= alloc.pods {
+    if used.pods >= alloc.pods {
         return Some("Too many pods".to_string());
     }
     let want = requests(pod);
-    let used = on_node.iter().fold(crate::spec::Resources::default(), |acc, p| {
-        let r = requests(p);
-        crate::spec::Resources {
-            cpu_millis: acc.cpu_millis + r.cpu_millis,
-            memory_bytes: acc.memory_bytes + r.memory_bytes,
-        }
-    });
     if want.cpu_millis > 0 && used.cpu_millis + want.cpu_millis > alloc.cpu_millis {
         return Some("Insufficient cpu".to_string());
     }
@@ -169,13 +156,12 @@ fn filter_node(
         let Some(claim) = c.claims.get(ck) else {
             continue;
         };
-        let has_volume = super::volume::find_best_match_for_claim(c, claim, Some(n.name()), false).is_some();
         let can_provision = claim
             .storage_class
             .as_deref()
             .and_then(|name| c.classes.get(name))
             .is_some_and(|cl| cl.class.provisioner != "kubernetes.io/no-provisioner");
-        if !has_volume && !can_provision {
+        if !can_provision && super::volume::find_best_match_for_claim(c, claim, Some(n.name()), false).is_none() {
             return Some("node(s) didn't find available persistent volumes to bind".to_string());
         }
     }

@@ -25,6 +25,190 @@ pub struct Cluster {
     pub pods: BTreeMap<Key, Pod>,
     pub claims: BTreeMap<Key, Claim>,
     pub volumes: BTreeMap<String, Volume>,
+    /// Derived indexes, kept in step with `pods` by [`Cluster::insert_pod`],
+    /// [`Cluster::bind_pod`] and [`Cluster::take_pod`] (the only ways a pod
+    /// enters, lands on a node or leaves), so controllers need no full scans.
+    pub index: Indexes,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Indexes {
+    /// Per node: what the pods bound to it use.
+    pub node_usage: BTreeMap<String, NodeUsage>,
+    /// Claim → names of the pods whose volumes name it.
+    pub claim_users: BTreeMap<Key, BTreeSet<String>>,
+    /// Volumes a claim could be matched with: Available and without a claimRef.
+    pub unclaimed_volumes: BTreeSet<String>,
+    /// Claim named in a volume's claimRef → those volumes.
+    pub volumes_by_claim_ref: BTreeMap<Key, BTreeSet<String>>,
+    /// The reverse of `volumes_by_claim_ref`.
+    pub claim_ref_of_volume: BTreeMap<String, Key>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NodeUsage {
+    pub pods: u32,
+    pub cpu_millis: u64,
+    pub memory_bytes: u128,
+    /// (namespace, owning StatefulSet) → pods of that set on the node.
+    pub by_owner: BTreeMap<(String, String), u32>,
+    /// Host parts of the pod IPs in use on the node.
+    pub ips: BTreeSet<u32>,
+}
+
+fn pod_requests(p: &Pod) -> spec::Resources {
+    p.spec.containers.iter().fold(spec::Resources::default(), |acc, c| spec::Resources {
+        cpu_millis: acc.cpu_millis + c.requests.cpu_millis,
+        memory_bytes: acc.memory_bytes + c.requests.memory_bytes,
+    })
+}
+
+fn ip_host(ip: &str) -> Option<u32> {
+    ip.rsplit('.').next().and_then(|h| h.parse().ok())
+}
+
+impl Cluster {
+    /// Adds a pod (not yet bound).
+    pub fn insert_pod(&mut self, pod: Pod) {
+        for (_, claim) in &pod.spec.claim_volumes {
+            self.index.claim_users.entry((pod.namespace.clone(), claim.clone())).or_default().insert(pod.name.clone());
+        }
+        self.pods.insert(pod.key(), pod);
+    }
+
+    /// Binds a pod to a node.
+    pub fn bind_pod(&mut self, key: &Key, node: &str) {
+        let Some(p) = self.pods.get_mut(key) else { return };
+        if p.node.is_some() {
+            return;
+        }
+        p.node = Some(node.to_string());
+        let req = pod_requests(p);
+        let owner = p.owner.clone().map(|o| (p.namespace.clone(), o));
+        let u = self.index.node_usage.entry(node.to_string()).or_default();
+        u.pods += 1;
+        u.cpu_millis += req.cpu_millis;
+        u.memory_bytes += req.memory_bytes;
+        if let Some(o) = owner {
+            *u.by_owner.entry(o).or_insert(0) += 1;
+        }
+    }
+
+    /// Records the IP the pod got on its node.
+    pub fn set_pod_ip(&mut self, key: &Key, ip: String) {
+        let Some(p) = self.pods.get_mut(key) else { return };
+        if let (Some(node), Some(host)) = (p.node.clone(), ip_host(&ip)) {
+            self.index.node_usage.entry(node).or_default().ips.insert(host);
+        }
+        p.ip = Some(ip);
+    }
+
+    /// Changes a pod's owner (orphaning or adoption).
+    pub fn set_pod_owner(&mut self, key: &Key, owner: Option<String>) {
+        let Some(p) = self.pods.get_mut(key) else { return };
+        if let Some(node) = p.node.clone() {
+            let u = self.index.node_usage.entry(node).or_default();
+            if let Some(old) = p.owner.clone() {
+                let k = (p.namespace.clone(), old);
+                if let Some(n) = u.by_owner.get_mut(&k) {
+                    *n = n.saturating_sub(1);
+                    if *n == 0 {
+                        u.by_owner.remove(&k);
+                    }
+                }
+            }
+            if let Some(new) = owner.clone() {
+                *u.by_owner.entry((p.namespace.clone(), new)).or_insert(0) += 1;
+            }
+        }
+        p.owner = owner;
+    }
+
+    /// Removes a pod object and everything the indexes hold for it.
+    pub fn take_pod(&mut self, key: &Key) -> Option<Pod> {
+        let p = self.pods.remove(key)?;
+        for (_, claim) in &p.spec.claim_volumes {
+            let ck = (p.namespace.clone(), claim.clone());
+            if let Some(users) = self.index.claim_users.get_mut(&ck) {
+                users.remove(&p.name);
+                if users.is_empty() {
+                    self.index.claim_users.remove(&ck);
+                }
+            }
+        }
+        if let Some(node) = &p.node {
+            if let Some(u) = self.index.node_usage.get_mut(node) {
+                let req = pod_requests(&p);
+                u.pods = u.pods.saturating_sub(1);
+                u.cpu_millis = u.cpu_millis.saturating_sub(req.cpu_millis);
+                u.memory_bytes = u.memory_bytes.saturating_sub(req.memory_bytes);
+                if let Some(o) = &p.owner {
+                    let k = (p.namespace.clone(), o.clone());
+                    if let Some(n) = u.by_owner.get_mut(&k) {
+                        *n = n.saturating_sub(1);
+                        if *n == 0 {
+                            u.by_owner.remove(&k);
+                        }
+                    }
+                }
+                if let Some(host) = p.ip.as_deref().and_then(ip_host) {
+                    u.ips.remove(&host);
+                }
+            }
+        }
+        Some(p)
+    }
+
+    /// Inserts or replaces a volume, keeping the volume indexes in step.
+    pub fn put_volume(&mut self, v: Volume) {
+        let name = v.name.clone();
+        self.volumes.insert(name.clone(), v);
+        self.reindex_volume(&name);
+    }
+
+    /// Removes a volume and its index entries.
+    pub fn take_volume(&mut self, name: &str) -> Option<Volume> {
+        let v = self.volumes.remove(name)?;
+        self.reindex_volume(name);
+        Some(v)
+    }
+
+    /// Runs a change on a volume, then re-indexes it.
+    pub fn update_volume(&mut self, name: &str, f: impl FnOnce(&mut Volume)) {
+        if let Some(v) = self.volumes.get_mut(name) {
+            f(v);
+        }
+        self.reindex_volume(name);
+    }
+
+    fn reindex_volume(&mut self, name: &str) {
+        self.index.unclaimed_volumes.remove(name);
+        if let Some(old) = self.index.claim_ref_of_volume.remove(name) {
+            if let Some(names) = self.index.volumes_by_claim_ref.get_mut(&old) {
+                names.remove(name);
+                if names.is_empty() {
+                    self.index.volumes_by_claim_ref.remove(&old);
+                }
+            }
+        }
+        let Some(v) = self.volumes.get(name) else { return };
+        match &v.claim_ref {
+            None if v.phase == VolumePhase::Available => {
+                self.index.unclaimed_volumes.insert(name.to_string());
+            }
+            None => {}
+            Some(r) => {
+                let key = (r.namespace.clone(), r.name.clone());
+                self.index.volumes_by_claim_ref.entry(key.clone()).or_default().insert(name.to_string());
+                self.index.claim_ref_of_volume.insert(name.to_string(), key);
+            }
+        }
+    }
+
+    /// Pods whose volumes name the claim.
+    pub fn claim_users(&self, key: &Key) -> Vec<String> {
+        self.index.claim_users.get(key).map(|s| s.iter().cloned().collect()).unwrap_or_default()
+    }
 }
 
 impl Cluster {
@@ -119,6 +303,9 @@ pub struct SetState {
     pub manifest: serde_yaml::Value,
     /// Foreground deletion: the set waits for its pods to go.
     pub deleting: bool,
+    /// The (whenDeleted, whenScaled) policy the claims' owner references
+    /// were last brought in line with.
+    pub retention_applied: Option<(spec::RetentionPolicy, spec::RetentionPolicy)>,
 }
 
 impl SetState {
@@ -132,6 +319,7 @@ impl SetState {
             revisions: Vec::new(),
             manifest,
             deleting: false,
+            retention_applied: None,
         }
     }
     pub fn key(&self) -> Key {
@@ -191,6 +379,8 @@ pub struct Pod {
     pub marked_not_ready_by_node: bool,
     /// Time the kubelet spends pulling images before this pod's containers start.
     pub pull_ms: u64,
+    /// (namespace, claim) of each claim volume, for allocation-free lookups.
+    pub claim_keys: Vec<Key>,
 }
 
 impl Pod {

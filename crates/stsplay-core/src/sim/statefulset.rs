@@ -9,7 +9,7 @@
 //! create, delete or unhealthy pod; Parallel ("burst") mode does not wait.
 //! Status is computed as `computeReplicaStatus` + `completeRollingUpdate` do.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 
 use crate::reason::Reason;
 use crate::sim::state::*;
@@ -62,6 +62,7 @@ pub fn new_pod(s: &SetState, revision: &Revision, ordinal: i32) -> Pod {
         spec.claim_volumes.retain(|(v, _)| *v != t.name);
         spec.claim_volumes.push((t.name.clone(), claim_name(&t.name, &set.meta.name, ordinal)));
     }
+    let claim_keys = spec.claim_volumes.iter().map(|(_, c)| (ns.clone(), c.clone())).collect();
     // updateIdentity: hostname = pod name, subdomain = serviceName.
     spec.hostname = Some(name.clone());
     spec.subdomain = (!set.spec.service_name.is_empty()).then(|| set.spec.service_name.clone());
@@ -89,6 +90,7 @@ pub fn new_pod(s: &SetState, revision: &Revision, ordinal: i32) -> Pod {
         probe_failing: false,
         marked_not_ready_by_node: false,
         pull_ms: 0,
+        claim_keys,
     }
 }
 
@@ -118,6 +120,20 @@ fn missing_claims(c: &Cluster, set: &StatefulSet, ordinal: i32, default_class: O
         .collect()
 }
 
+/// The pods of ordinals `start..start+replicas`, by position (upstream's
+/// `replicas` slice, indexed by `ordinal - start`).
+struct Replicas<'a> {
+    start: i32,
+    slots: Vec<Option<&'a Pod>>,
+}
+
+impl<'a> Replicas<'a> {
+    fn get(&self, ord: &i32) -> Option<&&'a Pod> {
+        let i = usize::try_from(ord - self.start).ok()?;
+        self.slots.get(i)?.as_ref()
+    }
+}
+
 fn is_unavailable(p: &Pod, min_ready: i32, now: u64) -> bool {
     !p.is_running_and_available(min_ready, now) || p.is_terminating()
 }
@@ -133,14 +149,14 @@ pub fn sync_stateful_set(c: &Cluster, key: &Key, now: u64, max_unavailable_gate:
     // getStatefulSetRevisions: the update revision is the current template.
     let update_name = revision_name(&set.meta.name, &set.spec.template.canonical);
     let latest = s.revisions.iter().map(|r| r.revision).max().unwrap_or(0);
-    let update_revision = match s.revisions.iter().find(|r| r.name == update_name) {
+    let update_revision: Cow<'_, Revision> = match s.revisions.iter().find(|r| r.name == update_name) {
         // The equal revision is the newest: the template did not change.
-        Some(r) if r.revision == latest => r.clone(),
+        Some(r) if r.revision == latest => Cow::Borrowed(r),
         // An older equal revision (a rollback): it is renumbered to the newest.
         Some(r) => {
             let bumped = Revision { revision: latest + 1, ..r.clone() };
             actions.push(Action::AddRevision { set: key.clone(), revision: bumped.clone() });
-            bumped
+            Cow::Owned(bumped)
         }
         None => {
             let r = Revision {
@@ -151,34 +167,38 @@ pub fn sync_stateful_set(c: &Cluster, key: &Key, now: u64, max_unavailable_gate:
                 created_ms: now,
             };
             actions.push(Action::AddRevision { set: key.clone(), revision: r.clone() });
-            r
+            Cow::Owned(r)
         }
     };
-    let current_revision = s
-        .revisions
-        .iter()
-        .find(|r| r.name == s.status.current_revision)
-        .cloned()
-        .unwrap_or_else(|| update_revision.clone());
+    let current_revision: &Revision =
+        s.revisions.iter().find(|r| r.name == s.status.current_revision).unwrap_or(update_revision.as_ref());
 
     let start = set.spec.ordinals_start;
     let replica_count = set.spec.replicas.max(0);
     let min_ready = set.spec.min_ready_seconds;
     let monotonic = set.spec.pod_management_policy == PodManagementPolicy::OrderedReady;
 
-    let pods: Vec<&Pod> = c
-        .pods
-        .values()
-        .filter(|p| p.namespace == key.0 && p.owner.as_deref() == Some(set.meta.name.as_str()))
-        .collect();
-    // ClaimPods: adopt orphans whose name and labels make them members of this set.
-    let orphans: Vec<Action> = c
-        .pods
-        .values()
-        .filter(|p| p.namespace == key.0 && p.owner.is_none() && !p.is_terminating())
-        .filter(|p| parse_ordinal(&set.meta.name, &p.name).is_some() && set.spec.selector.matches(&p.labels))
-        .map(|p| Action::AdoptPod { set: key.clone(), pod: p.key() })
-        .collect();
+    // One pass over the namespace's pods: this set's, and orphans that
+    // ClaimPods would adopt (name and labels make them members of this set).
+    let mut pods: Vec<(i32, &Pod)> = Vec::new();
+    let mut orphans: Vec<Action> = Vec::new();
+    let ns_pods = c.pods.range((key.0.clone(), String::new())..).take_while(|(k, _)| k.0 == key.0).map(|(_, p)| p);
+    for p in ns_pods {
+        match p.owner.as_deref() {
+            Some(owner) if owner == set.meta.name => {
+                if let Some(ord) = p.ordinal.or_else(|| parse_ordinal(&set.meta.name, &p.name)) {
+                    pods.push((ord, p));
+                }
+            }
+            None if !p.is_terminating()
+                && parse_ordinal(&set.meta.name, &p.name).is_some()
+                && set.spec.selector.matches(&p.labels) =>
+            {
+                orphans.push(Action::AdoptPod { set: key.clone(), pod: p.key() });
+            }
+            _ => {}
+        }
+    }
     if !orphans.is_empty() {
         actions.extend(orphans);
         return actions;
@@ -191,24 +211,21 @@ pub fn sync_stateful_set(c: &Cluster, key: &Key, now: u64, max_unavailable_gate:
         });
         return actions;
     }
-    let mut replicas: BTreeMap<i32, &Pod> = BTreeMap::new();
-    let mut condemned: Vec<&Pod> = Vec::new();
-    for p in &pods {
-        let Some(ord) = parse_ordinal(&set.meta.name, &p.name) else {
-            continue;
-        };
+    let mut replicas = Replicas { start, slots: vec![None; replica_count as usize] };
+    let mut condemned: Vec<(i32, &Pod)> = Vec::new();
+    for &(ord, p) in &pods {
         if ord >= start && ord < start + replica_count {
-            replicas.insert(ord, p);
+            replicas.slots[(ord - start) as usize] = Some(p);
         } else {
-            condemned.push(p);
+            condemned.push((ord, p));
         }
     }
-    condemned.sort_by_key(|p| std::cmp::Reverse(parse_ordinal(&set.meta.name, &p.name).unwrap_or(0)));
+    condemned.sort_by_key(|(ord, _)| std::cmp::Reverse(*ord));
 
     // The first unhealthy pod: replicas in order, then condemned from the lowest ordinal.
     let first_unhealthy: Option<String> = (start..start + replica_count)
         .filter_map(|o| replicas.get(&o))
-        .chain(condemned.iter().rev())
+        .chain(condemned.iter().rev().map(|(_, p)| p))
         .find(|p| is_unavailable(p, min_ready, now))
         .map(|p| p.name.clone());
 
@@ -237,7 +254,8 @@ pub fn sync_stateful_set(c: &Cluster, key: &Key, now: u64, max_unavailable_gate:
                     }
                     continue;
                 }
-                if p.phase == PodPhase::Pending && p.deletion_ms.is_none() {
+                let claims_present = || p.claim_keys.iter().all(|k| c.claims.contains_key(k));
+                if p.phase == PodPhase::Pending && p.deletion_ms.is_none() && !claims_present() {
                     // isPending: make sure its claims exist.
                     for claim in missing_claims(c, set, ord, default_class) {
                         actions.push(create_claim_action(key, set, &p.name, claim));
@@ -250,7 +268,8 @@ pub fn sync_stateful_set(c: &Cluster, key: &Key, now: u64, max_unavailable_gate:
             }
             None => {
                 // PodClaimIsStale: a claim being deleted blocks the create (not modelled further).
-                let revision = if uses_current_revision(set, s, ord) { &current_revision } else { &update_revision };
+                let revision: &Revision =
+                    if uses_current_revision(set, s, ord) { current_revision } else { update_revision.as_ref() };
                 let pod = new_pod(s, revision, ord);
                 for claim in missing_claims(c, set, ord, default_class) {
                     actions.push(create_claim_action(key, set, &pod.name, claim));
@@ -276,8 +295,12 @@ pub fn sync_stateful_set(c: &Cluster, key: &Key, now: u64, max_unavailable_gate:
     // Retention policy (ClaimsMatchRetentionPolicy / UpdatePodClaimForRetentionPolicy):
     // claims are owned by the set with whenDeleted=Delete, and by their pod
     // when that pod is condemned with whenScaled=Delete.
-    for p in pods.iter() {
-        let Some(ord) = parse_ordinal(&set.meta.name, &p.name) else { continue };
+    // The pass is skipped when the claims already follow a Retain/Retain policy
+    // (claims are created with the right owners; only a policy change or
+    // whenScaled=Delete needs it).
+    let policies = (set.spec.when_deleted, set.spec.when_scaled);
+    let retention_pass = s.retention_applied != Some(policies) || set.spec.when_scaled == RetentionPolicy::Delete;
+    for &(ord, p) in pods.iter().filter(|_| retention_pass) {
         let condemned_pod = !(ord >= start && ord < start + replica_count);
         let owner_pod = (condemned_pod && set.spec.when_scaled == RetentionPolicy::Delete).then(|| p.name.clone());
         let owned_by_set = set.spec.when_deleted == RetentionPolicy::Delete;
@@ -291,9 +314,13 @@ pub fn sync_stateful_set(c: &Cluster, key: &Key, now: u64, max_unavailable_gate:
         }
     }
 
+    if s.retention_applied != Some(policies) {
+        actions.push(Action::RetentionApplied { set: key.clone(), policies });
+    }
+
     // processCondemned, highest ordinal first.
     if !blocked {
-        for p in &condemned {
+        for &(ord, p) in &condemned {
             if p.is_terminating() {
                 if monotonic {
                     blocked = true;
@@ -312,7 +339,7 @@ pub fn sync_stateful_set(c: &Cluster, key: &Key, now: u64, max_unavailable_gate:
                     namespace: key.0.clone(),
                     set: set.meta.name.clone(),
                     pod: p.name.clone(),
-                    ordinal: parse_ordinal(&set.meta.name, &p.name).unwrap_or(-1),
+                    ordinal: ord,
                     replicas: replica_count,
                 }),
             });
@@ -329,7 +356,8 @@ pub fn sync_stateful_set(c: &Cluster, key: &Key, now: u64, max_unavailable_gate:
     if !blocked && created_this_sync == 0 && max_unavailable_gate {
         if let UpdateStrategy::RollingUpdate { partition, max_unavailable } = &set.spec.update_strategy {
             let max = statefulset_max_unavailable(max_unavailable.as_ref(), replica_count);
-            let unavailable = replicas.values().filter(|p| is_unavailable(p, min_ready, now)).count() as i32;
+            let unavailable =
+                replicas.slots.iter().flatten().filter(|p| is_unavailable(p, min_ready, now)).count() as i32;
             let mut budget = max - unavailable;
             let update_min = start + (*partition).max(0);
             for ord in (update_min..start + replica_count).rev() {
@@ -368,7 +396,7 @@ pub fn sync_stateful_set(c: &Cluster, key: &Key, now: u64, max_unavailable_gate:
     let status = compute_status(s, &pods, &current_revision.name, &update_revision.name, now);
     // truncateHistory: revisions used by the status or a pod are live.
     let mut live: Vec<&str> = vec![status.current_revision.as_str(), status.update_revision.as_str()];
-    live.extend(pods.iter().filter_map(|p| p.revision.as_deref()));
+    live.extend(pods.iter().filter_map(|(_, p)| p.revision.as_deref()));
     let mut history: Vec<&Revision> = s.revisions.iter().filter(|r| !live.contains(&r.name.as_str())).collect();
     history.sort_by_key(|r| r.revision);
     let limit = set.spec.revision_history_limit.max(0) as usize;
@@ -426,7 +454,7 @@ fn uses_current_revision(set: &StatefulSet, s: &SetState, ordinal: i32) -> bool 
 }
 
 /// `computeReplicaStatus` over the set's pods, then `completeRollingUpdate`.
-fn compute_status(s: &SetState, pods: &[&Pod], current: &str, update: &str, now: u64) -> SetStatus {
+fn compute_status(s: &SetState, pods: &[(i32, &Pod)], current: &str, update: &str, now: u64) -> SetStatus {
     let min_ready = s.set.spec.min_ready_seconds;
     let mut st = SetStatus {
         observed_generation: s.generation,
@@ -434,7 +462,7 @@ fn compute_status(s: &SetState, pods: &[&Pod], current: &str, update: &str, now:
         update_revision: update.to_string(),
         ..SetStatus::default()
     };
-    for p in pods {
+    for &(_, p) in pods {
         st.replicas += 1;
         if p.is_running_and_ready() {
             st.ready_replicas += 1;

@@ -5,7 +5,6 @@
 
 use super::kubelet::crash_backoff_ms;
 use super::nodelifecycle::UNREACHABLE_TAINT;
-use super::volume::claim_users;
 use super::*;
 
 /// `kubectl delete statefulset --cascade=...`.
@@ -162,10 +161,10 @@ impl Simulation {
                 });
                 let pv_protected = self.cluster.volumes.get(vname).is_some_and(|v| v.deletion_ms.is_some());
                 if policy == "Delete" || pv_protected {
-                    self.cluster.volumes.remove(vname);
+                    self.cluster.take_volume(vname);
                     self.record(Reason::VolumeRemoved { volume: vname.clone() });
-                } else if let Some(v) = self.cluster.volumes.get_mut(vname) {
-                    v.phase = VolumePhase::Released;
+                } else {
+                    self.cluster.update_volume(vname, |v| v.phase = VolumePhase::Released);
                 }
             }
         }
@@ -304,7 +303,7 @@ impl Simulation {
 
     /// `kubectl delete pod NAME --force --grace-period=0`.
     pub fn force_delete_pod(&mut self, key: &Key) -> Result<(), String> {
-        let Some(p) = self.cluster.pods.remove(key) else { return Err(pod_not_found(key)) };
+        let Some(p) = self.cluster.take_pod(key) else { return Err(pod_not_found(key)) };
         self.user_record("kubectl delete --force", "pod", Some(key.0.clone()), &key.1, "force deleted");
         self.record(Reason::ForceDeletePod { namespace: key.0.clone(), pod: key.1.clone(), node: p.node.clone() });
         self.after_pod_gone(&p);
@@ -384,9 +383,7 @@ impl Simulation {
         if cascade == Cascade::Orphan {
             self.cluster.sets.remove(key);
             for pod in pods {
-                if let Some(p) = self.cluster.pods.get_mut(&pod) {
-                    p.owner = None;
-                }
+                self.cluster.set_pod_owner(&pod, None);
                 self.record(Reason::Orphan {
                     namespace: key.0.clone(),
                     set: key.1.clone(),
@@ -446,7 +443,7 @@ impl Simulation {
         if c.deletion_ms.is_none() {
             c.deletion_ms = Some(self.now_ms);
         }
-        let users = claim_users(&self.cluster, key);
+        let users = self.cluster.claim_users(key);
         if users.is_empty() {
             self.remove_claim(key);
         } else {
@@ -475,7 +472,7 @@ impl Simulation {
         let bound = v.phase == VolumePhase::Bound;
         self.user_record("kubectl delete", "persistentvolume", None, name, "deleted");
         if !bound {
-            self.cluster.volumes.remove(name);
+            self.cluster.take_volume(name);
             self.record(Reason::VolumeRemoved { volume: name.to_string() });
         }
         Ok(())

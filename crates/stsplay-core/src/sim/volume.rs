@@ -20,7 +20,10 @@ pub fn find_best_match_for_claim<'a>(
 ) -> Option<&'a Volume> {
     let class = claim.storage_class.clone().unwrap_or_default();
     let mut best: Option<&Volume> = None;
-    for v in c.volumes.values() {
+    // Only volumes pre-bound to this claim or unclaimed Available ones can match.
+    let prebound = c.index.volumes_by_claim_ref.get(&claim.key()).into_iter().flatten();
+    let candidates = prebound.chain(c.index.unclaimed_volumes.iter()).filter_map(|n| c.volumes.get(n));
+    for v in candidates {
         if !claim.spec.access_modes.iter().all(|m| v.access_modes.contains(m)) {
             continue;
         }
@@ -180,9 +183,5 @@ pub fn release_claim(c: &Cluster, key: &Key) -> Vec<Action> {
 
 /// Pods (in any state) whose volumes name the claim.
 pub fn claim_users(c: &Cluster, key: &Key) -> Vec<String> {
-    c.pods
-        .values()
-        .filter(|p| p.namespace == key.0 && p.spec.claim_volumes.iter().any(|(_, cl)| *cl == key.1))
-        .map(|p| p.name.clone())
-        .collect()
+    c.claim_users(key)
 }
