@@ -40,14 +40,26 @@ fn ev(
     (ns.to_string(), kind, name.to_string(), ty, reason, source.to_string(), message)
 }
 
+/// Go's `time.Duration.String()` of a duration truncated to milliseconds.
 fn seconds(ms: u64) -> String {
     let whole = ms / 1000;
-    let frac = (ms % 1000) / 100;
+    let frac = ms % 1000;
     if frac == 0 {
         format!("{whole}s")
     } else {
-        format!("{whole}.{frac}s")
+        format!("{whole}.{}s", format!("{frac:03}").trim_end_matches('0'))
     }
+}
+
+/// An image's size for the Pulled event. stsplay has no registry: the size is
+/// a stable stand-in derived from the image name (10–60 MB), not the real one.
+fn image_size_bytes(image: &str) -> u64 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in image.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    10_000_000 + u64::from(h) % 50_000_000
 }
 
 /// All events, aggregated, in recording order of their first occurrence.
@@ -118,6 +130,15 @@ fn step_events(r: &Reason) -> Vec<Row> {
             "SuccessfulDelete",
             STS,
             format!("delete Pod {pod} in StatefulSet {set} successful"),
+        )],
+        Reason::ClaimBeingDeleted { namespace, set, pod, claim } => vec![ev(
+            namespace,
+            "statefulset",
+            set,
+            "Warning",
+            "FailedCreate",
+            STS,
+            format!("create Pod {pod} in StatefulSet {set} failed error: pvc {claim} is being deleted"),
         )],
         Reason::DeletePod { namespace, pod, containers, .. } => containers
             .iter()
@@ -196,7 +217,11 @@ fn step_events(r: &Reason) -> Vec<Row> {
                         "Normal",
                         "Pulled",
                         "kubelet",
-                        format!("Successfully pulled image \"{}\" in {took} ({took} including waiting)", c.image),
+                        format!(
+                            "Successfully pulled image \"{}\" in {took} ({took} including waiting). Image size: {} bytes.",
+                            c.image,
+                            image_size_bytes(&c.image)
+                        ),
                     ));
                 } else {
                     v.push(ev(
@@ -272,8 +297,8 @@ fn step_events(r: &Reason) -> Vec<Row> {
                 "node-controller",
                 format!("Node {node} status is now: NodeNotReady"),
             )];
-            v.extend(pods.iter().map(|p| {
-                ev("default", "pod", p, "Warning", "NodeNotReady", "node-controller", "Node is not ready".to_string())
+            v.extend(pods.iter().map(|(ns, p)| {
+                ev(ns, "pod", p, "Warning", "NodeNotReady", "node-controller", "Node is not ready".to_string())
             }));
             v
         }

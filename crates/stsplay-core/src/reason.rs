@@ -135,7 +135,7 @@ pub enum Reason {
     /// Node lifecycle controller: no status for the grace period → Ready=Unknown,
     /// `node.kubernetes.io/unreachable` taints, pods marked NotReady.
     #[serde(rename_all = "camelCase")]
-    NodeNotReady { node: String, grace_seconds: u64, pods: Vec<String> },
+    NodeNotReady { node: String, grace_seconds: u64, pods: Vec<(String, String)> },
     /// The node reports again: Ready, taints removed.
     #[serde(rename_all = "camelCase")]
     NodeReady { node: String },
@@ -157,6 +157,10 @@ pub enum Reason {
     /// The StatefulSet adopted an orphan pod that matches its selector and name.
     #[serde(rename_all = "camelCase")]
     AdoptPod { namespace: String, set: String, pod: String },
+    /// `createPersistentVolumeClaims`: the pod's claim is being deleted, so the
+    /// pod is not created until the claim is gone.
+    #[serde(rename_all = "camelCase")]
+    ClaimBeingDeleted { namespace: String, set: String, pod: String, claim: String },
     /// A claim was deleted while a pod uses it: it stays Terminating.
     #[serde(rename_all = "camelCase")]
     ClaimInUse { namespace: String, claim: String, pods: Vec<String> },
@@ -208,6 +212,7 @@ impl Reason {
             Reason::Orphan { .. } => "gc.orphan",
             Reason::AdoptPod { .. } => "statefulset.adopt",
             Reason::ClaimInUse { .. } => "pvc-protection.in-use",
+            Reason::ClaimBeingDeleted { .. } => "statefulset.claim-being-deleted",
             Reason::ClaimRemoved { .. } => "pvc-protection.removed",
             Reason::ReclaimVolume { .. } => "pv.reclaim",
             Reason::VolumeRemoved { .. } => "pv-protection.removed",
@@ -238,6 +243,7 @@ impl Reason {
             Reason::EvictPod { .. } => DRAIN,
             Reason::GarbageCollect { .. } | Reason::Orphan { .. } => GC,
             Reason::AdoptPod { .. } | Reason::ClaimOwnerUpdated { .. } => STS_CONTROL,
+            Reason::ClaimBeingDeleted { .. } => STS_POD_CONTROL,
             Reason::ClaimInUse { .. } | Reason::ClaimRemoved { .. } | Reason::VolumeRemoved { .. } => PROTECTION,
             Reason::ReclaimVolume { .. } => PV,
         }
@@ -271,6 +277,7 @@ impl Reason {
             Reason::GarbageCollect { .. } | Reason::Orphan { .. } => "garbage collector",
             Reason::AdoptPod { .. } => "ClaimPods (ControllerRefManager)",
             Reason::ClaimOwnerUpdated { .. } => "updateClaimOwnerRefForSetAndPod",
+            Reason::ClaimBeingDeleted { .. } => "createPersistentVolumeClaims",
             Reason::ClaimInUse { .. } | Reason::ClaimRemoved { .. } => "pvc-protection controller",
             Reason::VolumeRemoved { .. } => "pv-protection controller",
             Reason::ReclaimVolume { .. } => "reclaimVolume",
@@ -316,6 +323,11 @@ impl Reason {
                     ObjectRef { kind: "PersistentVolume", namespace: None, name: volume.clone() },
                 ]
             }
+            Reason::ClaimBeingDeleted { namespace, set, pod, claim } => vec![
+                r("StatefulSet", namespace, set),
+                r("Pod", namespace, pod),
+                r("PersistentVolumeClaim", namespace, claim),
+            ],
             Reason::ClaimPending { namespace, claim, .. }
             | Reason::ClaimInUse { namespace, claim, .. }
             | Reason::ClaimRemoved { namespace, claim }
@@ -426,7 +438,11 @@ impl Reason {
             }
             Reason::NodeNotReady { node, grace_seconds, pods } => format!(
                 "Node {node} sent no status for {grace_seconds}s: Ready=Unknown, tainted node.kubernetes.io/unreachable (NoSchedule, NoExecute); {} marked NotReady",
-                if pods.is_empty() { "no pods".to_string() } else { pods.join(", ") }
+                if pods.is_empty() {
+                    "no pods".to_string()
+                } else {
+                    pods.iter().map(|(_, p)| p.as_str()).collect::<Vec<_>>().join(", ")
+                }
             ),
             Reason::NodeReady { node } => format!("Node {node} is Ready again; the unreachable taints are removed"),
             Reason::TaintEviction { pod, node, toleration_seconds, .. } => format!(
@@ -450,7 +466,10 @@ impl Reason {
                 "Claim {claim} is Terminating: kubernetes.io/pvc-protection keeps it while {} use(s) it",
                 pods.join(", ")
             ),
-            Reason::ClaimRemoved { claim, .. } => format!("Claim {claim} is removed"),
+                        Reason::ClaimRemoved { claim, .. } => format!("Claim {claim} is removed"),
+            Reason::ClaimBeingDeleted { set, pod, claim, .. } => format!(
+                "StatefulSet {set} did not create Pod {pod}: its claim {claim} is being deleted; it waits for the claim to go, then creates a new one"
+            ),
             Reason::ReclaimVolume { volume, policy, claim } => match policy.as_str() {
                 "Delete" => format!("Volume {volume} lost its claim {claim}; reclaim policy Delete: the provisioner deletes it"),
                 _ => format!("Volume {volume} lost its claim {claim}; reclaim policy {policy}: it is Released and keeps its claimRef (not bound again automatically)"),

@@ -324,6 +324,20 @@ pub struct Toleration {
     pub operator: String,
     pub value: Option<String>,
     pub effect: Option<String>,
+    pub toleration_seconds: Option<i64>,
+}
+
+impl Toleration {
+    /// `ToleratesTaint` (k8s.io/api/core/v1/toleration.go).
+    pub fn tolerates(&self, key: &str, value: Option<&str>, effect: &str) -> bool {
+        let key_ok = match &self.key {
+            None => self.operator == "Exists",
+            Some(k) => k == key,
+        };
+        let value_ok = self.operator == "Exists" || self.value.as_deref() == value;
+        let effect_ok = self.effect.as_deref().is_none_or(|e| e.is_empty() || e == effect);
+        key_ok && value_ok && effect_ok
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -359,8 +373,8 @@ pub struct PersistentVolume {
     pub storage_class_name: String,
     /// (namespace, name) of a claim this volume is pre-bound to.
     pub claim_ref: Option<(String, String)>,
-    /// Node names the volume is reachable from (`kubernetes.io/hostname In [...]`).
-    pub node_affinity: Option<Vec<String>>,
+    /// `nodeAffinity.required.nodeSelectorTerms`: terms ORed, requirements ANDed.
+    pub node_affinity: Option<Vec<Vec<NodeRequirement>>>,
     pub volume_mode: String,
 }
 
@@ -1225,6 +1239,35 @@ fn empty_pod_spec() -> PodSpec {
     }
 }
 
+/// `NodeSelector.nodeSelectorTerms`: a list of terms of match expressions.
+fn decode_node_selector_terms(mut req: Reader<'_>, errs: &mut Errors) -> Vec<Vec<NodeRequirement>> {
+    let mut terms = Vec::new();
+    for (tp, term) in req.list("nodeSelectorTerms", "[]v1.NodeSelectorTerm", errs) {
+        let mut t = Reader::new(term, &tp, "NodeSelectorTerm", errs);
+        let mut reqs = Vec::new();
+        for (ep, e) in t.list("matchExpressions", "[]v1.NodeSelectorRequirement", errs) {
+            let mut r = Reader::new(e, &ep, "NodeSelectorRequirement", errs);
+            let key = r.string("key", errs).unwrap_or_default();
+            let operator = r.string("operator", errs).unwrap_or_default();
+            let values = r.string_list("values", errs);
+            r.finish(errs);
+            if !["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"].contains(&operator.as_str()) {
+                errs.unsupported(
+                    &join(&ep, "operator"),
+                    &operator,
+                    &["DoesNotExist", "Exists", "Gt", "In", "Lt", "NotIn"],
+                );
+            }
+            reqs.push(NodeRequirement { key, operator, values });
+        }
+        t.accept(&["matchFields"]);
+        t.finish(errs);
+        terms.push(reqs);
+    }
+    req.finish(errs);
+    terms
+}
+
 /// Parses a CPU quantity (`100m`, `0.5`, `2`) into millicores.
 pub fn parse_cpu_millis(text: &str) -> Result<u64, String> {
     if let Some(m) = text.strip_suffix('m') {
@@ -1464,37 +1507,15 @@ fn decode_pod_spec(mut s: Reader<'_>, errs: &mut Errors) -> PodSpec {
             operator: t.string("operator", errs).unwrap_or_else(|| "Equal".to_string()),
             value: t.string("value", errs),
             effect: t.string("effect", errs),
+            toleration_seconds: t.int("tolerationSeconds", "int64", errs),
         };
-        t.accept(&["tolerationSeconds"]);
         t.finish(errs);
         out.tolerations.push(tol);
     }
     if let Some(mut aff) = s.object("affinity", "Affinity", errs) {
         if let Some(mut na) = aff.object("nodeAffinity", "NodeAffinity", errs) {
-            if let Some(mut req) = na.object("requiredDuringSchedulingIgnoredDuringExecution", "NodeSelector", errs) {
-                for (tp, term) in req.list("nodeSelectorTerms", "[]v1.NodeSelectorTerm", errs) {
-                    let mut t = Reader::new(term, &tp, "NodeSelectorTerm", errs);
-                    let mut reqs = Vec::new();
-                    for (ep, e) in t.list("matchExpressions", "[]v1.NodeSelectorRequirement", errs) {
-                        let mut r = Reader::new(e, &ep, "NodeSelectorRequirement", errs);
-                        let key = r.string("key", errs).unwrap_or_default();
-                        let operator = r.string("operator", errs).unwrap_or_default();
-                        let values = r.string_list("values", errs);
-                        r.finish(errs);
-                        if !["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"].contains(&operator.as_str()) {
-                            errs.unsupported(
-                                &join(&ep, "operator"),
-                                &operator,
-                                &["DoesNotExist", "Exists", "Gt", "In", "Lt", "NotIn"],
-                            );
-                        }
-                        reqs.push(NodeRequirement { key, operator, values });
-                    }
-                    t.accept(&["matchFields"]);
-                    t.finish(errs);
-                    out.required_node_affinity.push(reqs);
-                }
-                req.finish(errs);
+            if let Some(req) = na.object("requiredDuringSchedulingIgnoredDuringExecution", "NodeSelector", errs) {
+                out.required_node_affinity = decode_node_selector_terms(req, errs);
             }
             na.accept(&["preferredDuringSchedulingIgnoredDuringExecution"]);
             na.finish(errs);
@@ -1731,26 +1752,12 @@ fn decode_volume(spec: Option<Reader<'_>>, meta: ObjectMeta, errs: &mut Errors) 
         out.volume_mode = mode;
     }
     if let Some(mut na) = s.object("nodeAffinity", "VolumeNodeAffinity", errs) {
-        let mut hosts = Vec::new();
-        if let Some(mut req) = na.object("required", "NodeSelector", errs) {
-            for (_, term) in req.list("nodeSelectorTerms", "[]v1.NodeSelectorTerm", errs) {
-                let Value::Mapping(_) = term else { continue };
-                for expr in term.get("matchExpressions").and_then(Value::as_sequence).into_iter().flatten() {
-                    let key = expr.get("key").and_then(Value::as_str).unwrap_or("");
-                    let op = expr.get("operator").and_then(Value::as_str).unwrap_or("");
-                    if key == "kubernetes.io/hostname" && op == "In" {
-                        for v in expr.get("values").and_then(Value::as_sequence).into_iter().flatten() {
-                            if let Some(v) = v.as_str() {
-                                hosts.push(v.to_string());
-                            }
-                        }
-                    }
-                }
-            }
-            req.finish(errs);
+        let mut terms = Vec::new();
+        if let Some(req) = na.object("required", "NodeSelector", errs) {
+            terms = decode_node_selector_terms(req, errs);
         }
         na.finish(errs);
-        out.node_affinity = Some(hosts);
+        out.node_affinity = Some(terms);
     }
     s.accept(&["mountOptions", "volumeAttributesClassName", "local"]);
     s.accept(VOLUME_SOURCES);
@@ -1824,6 +1831,45 @@ fn decode_node(spec: Option<Reader<'_>>, meta: ObjectMeta, errs: &mut Errors) ->
         s.finish(errs);
     }
     Object::Node(out)
+}
+
+/// `SetDefaults_StatefulSet` (pkg/apis/apps/v1/defaults.go) on the stored
+/// object, so patches see what the API server stores: replicas,
+/// podManagementPolicy, updateStrategy (with rollingUpdate.partition),
+/// revisionHistoryLimit and persistentVolumeClaimRetentionPolicy. The pod
+/// template is left as written (its text is what revisions hash).
+pub fn default_statefulset_object(raw: &mut Value) {
+    let Some(spec) = raw.get_mut("spec").and_then(Value::as_mapping_mut) else { return };
+    let mut set_default = |key: &str, v: Value| {
+        if spec.get(key).is_none_or(Value::is_null) {
+            spec.insert(key.into(), v);
+        }
+    };
+    set_default("replicas", 1.into());
+    set_default("podManagementPolicy", "OrderedReady".into());
+    set_default("revisionHistoryLimit", 10.into());
+    let mut retention = serde_yaml::Mapping::new();
+    retention.insert("whenDeleted".into(), "Retain".into());
+    retention.insert("whenScaled".into(), "Retain".into());
+    set_default("persistentVolumeClaimRetentionPolicy", Value::Mapping(retention));
+    let mut strategy = serde_yaml::Mapping::new();
+    strategy.insert("type".into(), "RollingUpdate".into());
+    set_default("updateStrategy", Value::Mapping(strategy));
+    if let Some(us) = spec.get_mut("updateStrategy").and_then(Value::as_mapping_mut) {
+        if us.get("type").is_none() {
+            us.insert("type".into(), "RollingUpdate".into());
+        }
+        if us.get("type").and_then(Value::as_str) == Some("RollingUpdate") {
+            if us.get("rollingUpdate").is_none_or(Value::is_null) {
+                us.insert("rollingUpdate".into(), Value::Mapping(serde_yaml::Mapping::new()));
+            }
+            if let Some(ru) = us.get_mut("rollingUpdate").and_then(Value::as_mapping_mut) {
+                if ru.get("partition").is_none() {
+                    ru.insert("partition".into(), 0.into());
+                }
+            }
+        }
+    }
 }
 
 /// JSON text with sorted keys: equal templates give equal text.

@@ -180,6 +180,18 @@ macro_rules! scenario {
 }
 
 const SCENARIOS: &[(&str, &str, &str)] = &[
+    scenario!("events-kubelet-pulled-message"),
+    scenario!("describe-pvc-terminating-lasts"),
+    scenario!("describe-pod-last-state"),
+    scenario!("describe-events-sorted-by-last-seen"),
+    scenario!("describe-container-ports"),
+    scenario!("describe-node-cordoned"),
+    scenario!("scheduler-preemption-insufficient-cpu"),
+    scenario!("scheduler-preemption-anti-affinity"),
+    scenario!("node-down-grace-period"),
+    scenario!("patch-json-defaulted-field"),
+    scenario!("statefulset-waits-for-terminating-claim"),
+    scenario!("delete-force-implies-grace-zero"),
     scenario!("validation-two-errors"),
     scenario!("validation-statefulset-name-dns-label"),
     scenario!("validation-restart-policy"),

@@ -97,10 +97,36 @@ fn events_section(out: &mut String, evs: &[&KubeEvent], now: u64) {
     }
 }
 
+/// The object's events, sorted by last seen (kubectl's SortableEvents).
 fn object_events<'a>(all: &'a [KubeEvent], ns: &str, kind: &str, name: &str) -> Vec<&'a KubeEvent> {
-    all.iter()
+    let mut evs: Vec<&KubeEvent> = all
+        .iter()
         .filter(|e| e.object_kind == kind && e.object_name == name && (kind == "node" || e.namespace == ns))
-        .collect()
+        .collect();
+    evs.sort_by_key(|e| e.last_ms);
+    evs
+}
+
+/// describeContainerPorts / describeContainerHostPorts.
+fn container_ports(cb: &mut Block, ctr: &crate::spec::Container) {
+    if ctr.ports.is_empty() {
+        cb.field("Port", "<none>");
+        cb.field("Host Port", "<none>");
+        return;
+    }
+    let ports: Vec<String> = ctr.ports.iter().map(|pt| format!("{}/{}", pt.container_port, pt.protocol)).collect();
+    let hosts: Vec<String> = ctr.ports.iter().map(|pt| format!("0/{}", pt.protocol)).collect();
+    cb.field("Port", ports.join(", "));
+    cb.field("Host Port", hosts.join(", "));
+}
+
+/// Renders the block with a `Mounts:` row followed by the mount lines.
+fn mounts(cb: &mut Block, ctr: &crate::spec::Container, out: &mut String) {
+    cb.field("Mounts", if ctr.volume_mounts.is_empty() { "<none>" } else { "" });
+    cb.render(out);
+    for m in &ctr.volume_mounts {
+        out.push_str(&format!("      {} from {} ({})\n", m.mount_path, m.name, if m.read_only { "ro" } else { "rw" }));
+    }
 }
 
 pub(super) fn describe(sim: &Simulation, flags: &Flags) -> (String, i32) {
@@ -127,16 +153,18 @@ pub(super) fn describe(sim: &Simulation, flags: &Flags) -> (String, i32) {
                 Some(n) => format!("{n}/{}", c.nodes.get(n).map(|x| x.internal_ip()).unwrap_or_default()),
                 None => "<none>".to_string(),
             };
-            b.field("Node", node).field("Start Time", rfc1123z(p.created_ms));
+            b.field("Node", node);
+            if let Some(t) = p.start_time_ms {
+                b.field("Start Time", rfc1123z(t));
+            }
             b.list("Labels", labels(&p.labels)).field("Annotations", "<none>");
             let status = match p.deletion_ms {
-                Some(d) => format!("Terminating (lasts {})", human_duration(now.saturating_sub(d).max(1000))),
+                Some(d) => format!("Terminating (lasts {})", human_duration(now.saturating_sub(d))),
                 None => p.phase.as_str().to_string(),
             };
             b.field("Status", status);
-            if let Some(d) = p.deletion_ms {
+            if p.deletion_ms.is_some() {
                 b.field("Termination Grace Period", format!("{}s", p.spec.termination_grace_period_seconds.max(0)));
-                let _ = d;
             }
             b.field("IP", p.ip.clone().unwrap_or_default());
             b.render(&mut out);
@@ -154,56 +182,53 @@ pub(super) fn describe(sim: &Simulation, flags: &Flags) -> (String, i32) {
                 out.push_str(&format!("  {}:\n", ctr.name));
                 let mut cb = Block::new(4);
                 cb.field("Image", &ctr.image);
-                let ports: Vec<String> = ctr
-                    .ports
-                    .iter()
-                    .map(|pt| match &pt.name {
-                        Some(n) => format!("{}/{} ({n})", pt.container_port, pt.protocol),
-                        None => format!("{}/{}", pt.container_port, pt.protocol),
-                    })
-                    .collect();
-                if !ports.is_empty() {
-                    cb.field("Port", ports.join(", "));
+                container_ports(&mut cb, ctr);
+                // Container status exists once the kubelet has the pod.
+                if p.node.is_some() {
+                    if p.containers_running {
+                        cb.field("State", "Running");
+                        cb.field("  Started", p.started_ms.map(rfc1123z).unwrap_or_default());
+                    } else {
+                        let reason = p.waiting_reason.clone().unwrap_or_else(|| "ContainerCreating".to_string());
+                        cb.field("State", "Waiting");
+                        cb.field("  Reason", reason);
+                    }
+                    if let Some((started, finished)) = p.last_termination {
+                        cb.field("Last State", "Terminated");
+                        cb.field("  Reason", "Error");
+                        cb.field("  Exit Code", "1");
+                        cb.field("  Started", rfc1123z(started));
+                        cb.field("  Finished", rfc1123z(finished));
+                    }
+                    cb.field("Ready", if p.ready { "True" } else { "False" });
+                    cb.field("Restart Count", p.restarts.to_string());
                 }
-                let state = if p.containers_running {
-                    "Running".to_string()
-                } else if let Some(r) = &p.waiting_reason {
-                    format!("Waiting\n      Reason:       {r}")
-                } else if p.node.is_some() {
-                    "Waiting\n      Reason:       ContainerCreating".to_string()
-                } else {
-                    "Waiting".to_string()
-                };
-                cb.field("State", state);
-                cb.field("Ready", if p.ready { "True" } else { "False" });
-                cb.field("Restart Count", p.restarts.to_string());
-                cb.field("Environment", "<none>");
-                let mounts: Vec<String> = ctr
-                    .volume_mounts
-                    .iter()
-                    .map(|m| format!("{} from {} ({})", m.mount_path, m.name, if m.read_only { "ro" } else { "rw" }))
-                    .collect();
-                if mounts.is_empty() {
-                    cb.field("Mounts", "<none>");
-                    cb.render(&mut out);
-                } else {
-                    cb.field("Mounts", "");
-                    cb.render(&mut out);
-                    for m in mounts {
-                        out.push_str(&format!("      {m}\n"));
+                if ctr.requests.cpu_millis > 0 || ctr.requests.memory_bytes > 0 {
+                    cb.field("Requests", "");
+                    if ctr.requests.cpu_millis > 0 {
+                        cb.field("  cpu", format!("{}m", ctr.requests.cpu_millis));
+                    }
+                    if ctr.requests.memory_bytes > 0 {
+                        cb.field("  memory", format!("{}", ctr.requests.memory_bytes));
                     }
                 }
+                cb.field("Environment", "<none>");
+                mounts(&mut cb, ctr, &mut out);
             }
             out.push_str("Conditions:\n");
             let scheduled = p.node.is_some();
             let cond = |b: bool| if b { "True" } else { "False" };
-            let rows = vec![
-                vec!["PodReadyToStartContainers".to_string(), cond(p.ip.is_some()).to_string()],
-                vec!["Initialized".to_string(), cond(scheduled).to_string()],
-                vec!["Ready".to_string(), cond(p.ready).to_string()],
-                vec!["ContainersReady".to_string(), cond(p.ready).to_string()],
-                vec!["PodScheduled".to_string(), cond(scheduled).to_string()],
-            ];
+            let rows = if scheduled {
+                vec![
+                    vec!["PodReadyToStartContainers".to_string(), cond(p.ip.is_some()).to_string()],
+                    vec!["Initialized".to_string(), "True".to_string()],
+                    vec!["Ready".to_string(), cond(p.ready).to_string()],
+                    vec!["ContainersReady".to_string(), cond(p.ready).to_string()],
+                    vec!["PodScheduled".to_string(), "True".to_string()],
+                ]
+            } else {
+                vec![vec!["PodScheduled".to_string(), "False".to_string()]]
+            };
             for l in table::render(&["Type", "Status"], &rows).lines() {
                 out.push_str(&format!("  {l}\n"));
             }
@@ -224,7 +249,10 @@ pub(super) fn describe(sim: &Simulation, flags: &Flags) -> (String, i32) {
             }
             let selectors = labels(&p.spec.node_selector);
             let mut tail = Block::new(0);
-            tail.field("QoS Class", "BestEffort").list("Node-Selectors", selectors);
+            // A pod with requests but no limits is Burstable (stsplay reads no limits).
+            let burstable = p.spec.containers.iter().any(|c| c.requests.cpu_millis > 0 || c.requests.memory_bytes > 0);
+            tail.field("QoS Class", if burstable { "Burstable" } else { "BestEffort" })
+                .list("Node-Selectors", selectors);
             tail.list(
                 "Tolerations",
                 vec![
@@ -252,8 +280,10 @@ pub(super) fn describe(sim: &Simulation, flags: &Flags) -> (String, i32) {
             if let Some(pr) = &provisioner {
                 ann.push(("volume.kubernetes.io/storage-provisioner".to_string(), pr.clone()));
             }
-            let status =
-                if cl.deletion_ms.is_some() { "Terminating".to_string() } else { cl.phase.as_str().to_string() };
+            let status = match cl.deletion_ms {
+                Some(d) => format!("Terminating (lasts {})", human_duration(now.saturating_sub(d))),
+                None => cl.phase.as_str().to_string(),
+            };
             let used_by = crate::sim::volume::claim_users(c, &(ns.clone(), name.clone()));
             let mut b = Block::new(0);
             b.field("Name", &cl.name).field("Namespace", &cl.namespace);
@@ -304,21 +334,9 @@ pub(super) fn describe(sim: &Simulation, flags: &Flags) -> (String, i32) {
                 out.push_str(&format!("   {}:\n", ctr.name));
                 let mut cb = Block::new(4);
                 cb.field("Image", &ctr.image);
-                for pt in &ctr.ports {
-                    let n = pt.name.as_ref().map(|n| format!(" ({n})")).unwrap_or_default();
-                    cb.field("Port", format!("{}/{}{n}", pt.container_port, pt.protocol));
-                }
+                container_ports(&mut cb, ctr);
                 cb.field("Environment", "<none>");
-                cb.field("Mounts", if ctr.volume_mounts.is_empty() { "<none>" } else { "" });
-                cb.render(&mut out);
-                for m in &ctr.volume_mounts {
-                    out.push_str(&format!(
-                        "      {} from {} ({})\n",
-                        m.mount_path,
-                        m.name,
-                        if m.read_only { "ro" } else { "rw" }
-                    ));
-                }
+                mounts(&mut cb, ctr, &mut out);
             }
             Block::new(2)
                 .field("Volumes", "<none>")

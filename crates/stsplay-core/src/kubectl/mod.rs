@@ -535,6 +535,12 @@ fn delete(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
             if grace == Some(0) && !force && !wait {
                 return fail("error: --grace-period=0 must have either --force specified, or --wait to be set to true");
             }
+            // delete.go: --force without --grace-period means --grace-period=0;
+            // --force with a positive grace period is refused.
+            if force && grace.is_some_and(|g| g > 0) {
+                return fail("error: --force and --grace-period greater than 0 cannot be specified together");
+            }
+            let grace = if force && grace.is_none() { Some(0) } else { grace };
             let mut out = String::new();
             if force && grace == Some(0) {
                 out.push_str("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n");
@@ -543,9 +549,7 @@ fn delete(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
                     Err(e) => fail(format!("{out}{e}")),
                 };
             }
-            if force {
-                out.push_str("warning: --force is ignored because --grace-period is not 0.\n");
-            }
+
             // --grace-period=0 without --force means "as fast as possible": 1s.
             let grace = grace.map(|g| if g == 0 { 1 } else { g });
             let uid = match sim.delete_pod_by_user_with_grace(&key, grace) {

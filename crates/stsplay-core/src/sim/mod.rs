@@ -191,6 +191,8 @@ pub enum Action {
     MarkNodeNotReady {
         node: String,
     },
+    /// A decision that changes nothing but is worth a step (a failed attempt).
+    Record(Reason),
     CrashContainer {
         pod: Key,
     },
@@ -503,6 +505,7 @@ impl Simulation {
                     return;
                 }
                 p.unschedulable = None;
+                p.start_time_ms = Some(now);
                 let uid = p.uid.clone();
                 let images: Vec<String> = p.spec.containers.iter().map(|c| c.image.clone()).collect();
                 self.cluster.bind_pod(&key, &node);
@@ -635,6 +638,7 @@ impl Simulation {
                 if let Some(p) = self.cluster.pods.get_mut(&key) {
                     p.phase = PodPhase::Running;
                     p.containers_running = true;
+                    p.started_ms = Some(now);
                     if !has_probe {
                         p.ready = true;
                         p.ready_since_ms = Some(now);
@@ -693,6 +697,12 @@ impl Simulation {
                 self.pod_changed(&key);
             }
             Action::MarkNodeNotReady { node } => self.mark_node_not_ready(&node),
+            Action::Record(reason) => {
+                // Repeated identical failures (each retry) are one step.
+                if self.steps.last().map(|s| &s.reason) != Some(&reason) {
+                    self.record(reason);
+                }
+            }
             Action::CrashContainer { pod: key } => self.crash_container(&key),
             Action::RestartContainer { pod: key } => self.restart_container(&key),
             Action::RemoveClaim { claim } => self.remove_claim(&claim),
@@ -797,7 +807,7 @@ impl Simulation {
             storage_class: class_name,
             volume_mode: claim.spec.volume_mode.clone(),
             // local-path volumes live on one node.
-            node_affinity: node.clone().map(|n| vec![n]),
+            node_affinity: node.as_deref().map(Volume::hostname_affinity),
             claim_ref: Some(ClaimRef { namespace: ckey.0.clone(), name: ckey.1.clone(), uid: claim.uid.clone() }),
             phase: VolumePhase::Available,
             created_ms: self.now_ms,
@@ -851,7 +861,13 @@ impl Simulation {
                 continue;
             }
             match spec::decode(doc, source) {
-                Ok(o) => objects.push((doc.index, doc.value.clone().unwrap_or_default(), o)),
+                Ok(o) => {
+                    let mut raw = doc.value.clone().unwrap_or_default();
+                    if let Object::StatefulSet(_) = &o {
+                        spec::default_statefulset_object(&mut raw);
+                    }
+                    objects.push((doc.index, raw, o))
+                }
                 Err(e) => {
                     messages.push(e.message);
                     diagnostics.extend(e.diagnostics);
@@ -1169,6 +1185,9 @@ impl Simulation {
         }
         if s.set.spec.replicas != replicas {
             s.set.spec.replicas = replicas;
+            if let Some(spec) = s.manifest.get_mut("spec").and_then(|v| v.as_mapping_mut()) {
+                spec.insert("replicas".into(), replicas.into());
+            }
             s.generation += 1;
             self.enqueue_set_sync(key, self.profile.controller_delay_ms);
         }

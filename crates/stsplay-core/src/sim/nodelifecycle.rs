@@ -1,7 +1,7 @@
 //! The node lifecycle controller and taint-based eviction, as pure functions.
 //! Upstream: `pkg/controller/nodelifecycle/node_lifecycle_controller.go`
-//! (`monitorNodeHealth`: no status for `--node-monitor-grace-period`, 40s by
-//! default → Ready=Unknown, `node.kubernetes.io/unreachable` NoSchedule and
+//! (`monitorNodeHealth`: no status for `--node-monitor-grace-period`, 50s by
+//! default since v1.32 → Ready=Unknown, `node.kubernetes.io/unreachable` NoSchedule and
 //! NoExecute taints, `MarkPodsNotReady`), and `pkg/controller/tainteviction`
 //! (pods carry a 300s toleration for `unreachable` added by the
 //! DefaultTolerationSeconds admission plugin; when it runs out the pod is
@@ -35,7 +35,14 @@ pub fn taint_eviction(c: &Cluster, key: &Key, uid: &str) -> Vec<Action> {
             namespace: key.0.clone(),
             pod: key.1.clone(),
             node: p.node.clone().unwrap_or_default(),
-            toleration_seconds: 300,
+            toleration_seconds: p
+                .spec
+                .tolerations
+                .iter()
+                .filter(|t| t.tolerates(UNREACHABLE_TAINT, None, "NoExecute"))
+                .filter_map(|t| t.toleration_seconds)
+                .min()
+                .map_or(300, |s| s.max(0) as u64),
         }),
     }]
 }

@@ -38,7 +38,8 @@ pub struct Profile {
     pub probe_latency_ms: u64,
     /// A crash-looping container (`pod crash --repeat`) runs this long before it exits.
     pub crash_after_start_ms: u64,
-    /// kube-controller-manager `--node-monitor-grace-period` (40s default).
+    /// kube-controller-manager `--node-monitor-grace-period`: 50s by default
+    /// since v1.32 (kubernetes/kubernetes PR 126287; 40s before).
     pub node_monitor_grace_ms: u64,
     /// DefaultTolerationSeconds for `not-ready`/`unreachable` (300s).
     pub default_toleration_ms: u64,
@@ -65,7 +66,7 @@ impl Profile {
             kubelet_cleanup_ms: 200,
             probe_latency_ms: 100,
             crash_after_start_ms: 1_000,
-            node_monitor_grace_ms: 40_000,
+            node_monitor_grace_ms: 50_000,
             default_toleration_ms: 300_000,
             kubernetes_version: "v1.33.1",
             max_unavailable_statefulset: false,
@@ -75,7 +76,8 @@ impl Profile {
 
     pub fn initial_cluster(&self) -> Cluster {
         let mut c = Cluster::default();
-        for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+        // kind's namespaces, local-path-storage included (its provisioner's).
+        for ns in ["default", "kube-node-lease", "kube-public", "kube-system", "local-path-storage"] {
             c.namespaces.insert(ns.to_string(), 0);
         }
         for (i, name) in self.node_names.iter().enumerate() {

@@ -24,7 +24,8 @@ pub fn schedule(c: &Cluster, key: &Key, uid: &str, tie_break: u64) -> Vec<Action
     let unschedulable = |message: String| vec![Action::PodUnschedulable { pod: key.clone(), message }];
 
     // VolumeBinding PreFilter: every claim must exist; Immediate claims must be bound.
-    let mut pinned: Option<(String, Vec<String>)> = None;
+    // A bound volume with node affinity pins the pod (VolumeBinding).
+    let mut pinned: Option<String> = None;
     let mut delayed: Vec<Key> = Vec::new();
     for (_, claim_name) in &pod.spec.claim_volumes {
         let ck = (pod.namespace.clone(), claim_name.clone());
@@ -33,8 +34,8 @@ pub fn schedule(c: &Cluster, key: &Key, uid: &str, tie_break: u64) -> Vec<Action
         };
         match (&claim.volume, claim.phase) {
             (Some(v), ClaimPhase::Bound) => {
-                if let Some(nodes) = c.volumes.get(v).and_then(|vol| vol.node_affinity.clone()) {
-                    pinned = Some((v.clone(), nodes));
+                if c.volumes.get(v).is_some_and(|vol| vol.node_affinity.is_some()) {
+                    pinned = Some(v.clone());
                 }
             }
             _ => {
@@ -70,8 +71,23 @@ pub fn schedule(c: &Cluster, key: &Key, uid: &str, tie_break: u64) -> Vec<Action
         let mut detail: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
         detail.sort();
         let detail = detail.join(", ");
+        // DefaultPreemption: nodes rejected by a filter that evicting pods could
+        // fix (resources, the pod's anti-affinity) are tried and, every pod
+        // having priority 0, yield no victims; the others cannot help.
+        let resolvable =
+            |r: &str| r.starts_with("Insufficient ") || r == "Too many pods" || r.contains("anti-affinity");
+        let try_nodes: usize = reasons.iter().filter(|(r, _)| resolvable(r)).map(|(_, n)| n).sum();
+        let mut preemption = Vec::new();
+        if total > try_nodes {
+            preemption.push(format!("{} Preemption is not helpful for scheduling", total - try_nodes));
+        }
+        if try_nodes > 0 {
+            preemption.push(format!("{try_nodes} No preemption victims found for incoming pod"));
+        }
+        preemption.sort();
         return unschedulable(format!(
-            "0/{total} nodes are available: {detail}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling."
+            "0/{total} nodes are available: {detail}. preemption: 0/{total} nodes are available: {}.",
+            preemption.join(", ")
         ));
     }
     // Score: fewest pods of the same owner, then fewest pods overall.
@@ -87,39 +103,25 @@ pub fn schedule(c: &Cluster, key: &Key, uid: &str, tie_break: u64) -> Vec<Action
     if !delayed.is_empty() {
         return vec![Action::SelectNodeForClaims { pod: key.clone(), node: chosen, claims: delayed }];
     }
-    vec![Action::BindPod { pod: key.clone(), node: chosen, pinned_by_volume: pinned.map(|(v, _)| v) }]
+    vec![Action::BindPod { pod: key.clone(), node: chosen, pinned_by_volume: pinned }]
 }
 
 /// `None` if the pod fits on the node, else the reason of the first filter
 /// that rejects it, in the default profile's plugin order: NodeUnschedulable,
 /// TaintToleration, NodeAffinity, NodeResourcesFit, VolumeBinding,
 /// InterPodAffinity.
-fn filter_node(
-    c: &Cluster,
-    pod: &Pod,
-    n: &NodeState,
-    pinned: Option<&(String, Vec<String>)>,
-    delayed: &[Key],
-) -> Option<String> {
-    if n.node.unschedulable {
+fn filter_node(c: &Cluster, pod: &Pod, n: &NodeState, pinned: Option<&String>, delayed: &[Key]) -> Option<String> {
+    // NodeUnschedulable: a cordoned node, unless the pod tolerates its taint.
+    let tolerates_unschedulable =
+        pod.spec.tolerations.iter().any(|t| t.tolerates("node.kubernetes.io/unschedulable", None, "NoSchedule"));
+    if n.node.unschedulable && !tolerates_unschedulable {
         return Some("node(s) were unschedulable".to_string());
-    }
-    if !n.ready {
-        return Some("node(s) had untolerated taint {node.kubernetes.io/not-ready: }".to_string());
     }
     for t in &n.node.taints {
         if t.effect == "PreferNoSchedule" {
             continue;
         }
-        let tolerated = pod.spec.tolerations.iter().any(|tol| {
-            let key_ok = match &tol.key {
-                None => tol.operator == "Exists",
-                Some(k) => *k == t.key,
-            };
-            let value_ok = tol.operator == "Exists" || tol.value == t.value;
-            let effect_ok = tol.effect.as_deref().is_none_or(|e| e.is_empty() || e == t.effect);
-            key_ok && value_ok && effect_ok
-        });
+        let tolerated = pod.spec.tolerations.iter().any(|tol| tol.tolerates(&t.key, t.value.as_deref(), &t.effect));
         if !tolerated {
             return Some(format!(
                 "node(s) had untolerated taint {{{}: {}}}",
@@ -147,8 +149,8 @@ fn filter_node(
     if want.memory_bytes > 0 && used.memory_bytes + want.memory_bytes > alloc.memory_bytes {
         return Some("Insufficient memory".to_string());
     }
-    if let Some((_, nodes)) = pinned {
-        if !nodes.iter().any(|x| x == n.name()) {
+    if let Some(v) = pinned.and_then(|v| c.volumes.get(v)) {
+        if !v.reachable_from(&n.node.meta.labels) {
             return Some("node(s) had volume node affinity conflict".to_string());
         }
     }

@@ -381,6 +381,12 @@ pub struct Pod {
     pub pull_ms: u64,
     /// (namespace, claim) of each claim volume, for allocation-free lookups.
     pub claim_keys: Vec<Key>,
+    /// status.startTime: when the kubelet took the pod on.
+    pub start_time_ms: Option<u64>,
+    /// When the running containers started.
+    pub started_ms: Option<u64>,
+    /// (started, finished) of the last terminated container (lastState).
+    pub last_termination: Option<(u64, u64)>,
 }
 
 impl Pod {
@@ -547,7 +553,7 @@ pub struct Volume {
     pub reclaim_policy: String,
     pub storage_class: String,
     pub volume_mode: String,
-    pub node_affinity: Option<Vec<String>>,
+    pub node_affinity: Option<Vec<Vec<spec::NodeRequirement>>>,
     pub claim_ref: Option<ClaimRef>,
     pub phase: VolumePhase,
     pub created_ms: u64,
@@ -582,9 +588,19 @@ impl Volume {
         self.labels == pv.meta.labels && self.capacity == pv.capacity && self.access_modes == pv.access_modes
     }
 
-    /// Whether a pod on `node` can use this volume (its nodeAffinity).
-    pub fn reachable_from(&self, node: &str) -> bool {
-        self.node_affinity.as_ref().is_none_or(|nodes| nodes.iter().any(|n| n == node))
+    /// Whether a pod on a node with these labels can use this volume
+    /// (`CheckNodeAffinity`: any term whose requirements all match).
+    pub fn reachable_from(&self, node_labels: &BTreeMap<String, String>) -> bool {
+        self.node_affinity.as_ref().is_none_or(|terms| terms.iter().any(|t| t.iter().all(|r| r.matches(node_labels))))
+    }
+
+    /// The local-path provisioner's affinity: `kubernetes.io/hostname In [node]`.
+    pub fn hostname_affinity(node: &str) -> Vec<Vec<spec::NodeRequirement>> {
+        vec![vec![spec::NodeRequirement {
+            key: "kubernetes.io/hostname".to_string(),
+            operator: "In".to_string(),
+            values: vec![node.to_string()],
+        }]]
     }
 }
 

@@ -91,6 +91,9 @@ pub fn new_pod(s: &SetState, revision: &Revision, ordinal: i32) -> Pod {
         marked_not_ready_by_node: false,
         pull_ms: 0,
         claim_keys,
+        start_time_ms: None,
+        started_ms: None,
+        last_termination: None,
     }
 }
 
@@ -267,7 +270,26 @@ pub fn sync_stateful_set(c: &Cluster, key: &Key, now: u64, max_unavailable_gate:
                 }
             }
             None => {
-                // PodClaimIsStale: a claim being deleted blocks the create (not modelled further).
+                // createPersistentVolumeClaims: a claim that is being deleted
+                // fails the create ("pvc ... is being deleted"); the set waits
+                // for it to go and then creates a new one.
+                let terminating = set.spec.volume_claim_templates.iter().find_map(|t| {
+                    let name = claim_name(&t.name, &set.meta.name, ord);
+                    c.claims.get(&(key.0.clone(), name.clone())).filter(|cl| cl.deletion_ms.is_some()).map(|_| name)
+                });
+                if let Some(claim) = terminating {
+                    actions.push(Action::Record(Reason::ClaimBeingDeleted {
+                        namespace: key.0.clone(),
+                        set: set.meta.name.clone(),
+                        pod: format!("{}-{}", set.meta.name, ord),
+                        claim,
+                    }));
+                    blocked = true;
+                    if monotonic {
+                        break;
+                    }
+                    continue;
+                }
                 let revision: &Revision =
                     if uses_current_revision(set, s, ord) { current_revision } else { update_revision.as_ref() };
                 let pod = new_pod(s, revision, ord);

@@ -59,21 +59,40 @@ impl Simulation {
         }
         let mut names = Vec::new();
         let mut evict = Vec::new();
+        let default_ms = self.profile.default_toleration_ms;
         for p in self.cluster.pods.values_mut().filter(|p| p.node.as_deref() == Some(node)) {
             if p.ready {
                 p.ready = false;
                 p.ready_since_ms = None;
                 p.marked_not_ready_by_node = true;
-                names.push(p.name.clone());
+                names.push((p.namespace.clone(), p.name.clone()));
             }
             if !p.is_terminating() {
-                evict.push((p.key(), p.uid.clone()));
+                // The pod's own toleration of `unreachable:NoExecute` if it has
+                // one, else the DefaultTolerationSeconds admission plugin's 300s.
+                let own: Vec<Option<i64>> = p
+                    .spec
+                    .tolerations
+                    .iter()
+                    .filter(|t| t.tolerates(UNREACHABLE_TAINT, None, "NoExecute"))
+                    .map(|t| t.toleration_seconds)
+                    .collect();
+                let delay = if own.is_empty() {
+                    Some(default_ms)
+                } else if own.iter().any(Option::is_none) {
+                    None // tolerated for ever
+                } else {
+                    own.iter().flatten().min().map(|s| (*s).max(0) as u64 * 1000)
+                };
+                if let Some(delay) = delay {
+                    evict.push((p.key(), p.uid.clone(), delay));
+                }
             }
         }
         let grace_seconds = self.profile.node_monitor_grace_ms / 1000;
         self.record(Reason::NodeNotReady { node: node.to_string(), grace_seconds, pods: names });
-        for (pod, uid) in evict {
-            self.enqueue(self.profile.default_toleration_ms, Event::TaintEviction { pod: pod.clone(), uid });
+        for (pod, uid, delay) in evict {
+            self.enqueue(delay, Event::TaintEviction { pod: pod.clone(), uid });
             self.pod_changed(&pod);
         }
     }
@@ -87,6 +106,8 @@ impl Simulation {
         p.containers_running = false;
         p.ready = false;
         p.ready_since_ms = None;
+        p.last_termination = Some((p.started_ms.unwrap_or(self.now_ms), self.now_ms));
+        p.started_ms = None;
         p.waiting_reason = Some(if backoff == 0 { "Error" } else { "CrashLoopBackOff" }.to_string());
         let uid = p.uid.clone();
         let restarts = p.restarts;
@@ -111,6 +132,7 @@ impl Simulation {
         }
         p.restarts += 1;
         p.containers_running = true;
+        p.started_ms = Some(self.now_ms);
         p.waiting_reason = None;
         p.phase = PodPhase::Running;
         let has_probe = p.spec.containers.iter().any(|c| c.readiness_probe.is_some());
@@ -270,6 +292,16 @@ impl Simulation {
             return Ok(format!("node/{node} already {verb}"));
         }
         n.node.unschedulable = cordon;
+        // doNoScheduleTaintingPass mirrors spec.unschedulable as a taint.
+        const UNSCHEDULABLE: &str = "node.kubernetes.io/unschedulable";
+        n.node.taints.retain(|t| t.key != UNSCHEDULABLE);
+        if cordon {
+            n.node.taints.push(spec::Taint {
+                key: UNSCHEDULABLE.to_string(),
+                value: None,
+                effect: "NoSchedule".to_string(),
+            });
+        }
         let command = if cordon { "kubectl cordon" } else { "kubectl uncordon" };
         self.user_record(command, "node", None, node, verb);
         if !cordon {
@@ -520,6 +552,8 @@ impl Simulation {
         if s.set == new {
             return Ok(Updated::Unchanged);
         }
+        let mut raw = raw;
+        spec::default_statefulset_object(&mut raw);
         if let Some(s) = self.cluster.sets.get_mut(key) {
             s.set = new;
             s.manifest = raw;

@@ -37,7 +37,10 @@ pub fn find_best_match_for_claim<'a>(
             // Pre-bound to this claim: returned before class/selector checks.
             let for_this_claim =
                 r.namespace == claim.namespace && r.name == claim.name && (r.uid.is_empty() || r.uid == claim.uid);
-            if for_this_claim && v.phase == VolumePhase::Available && node.is_none_or(|n| v.reachable_from(n)) {
+            if for_this_claim
+                && v.phase == VolumePhase::Available
+                && node.is_none_or(|n| c.nodes.get(n).is_some_and(|nd| v.reachable_from(&nd.node.meta.labels)))
+            {
                 return Some(v);
             }
             continue;
@@ -57,7 +60,7 @@ pub fn find_best_match_for_claim<'a>(
             }
         }
         if let Some(n) = node {
-            if !v.reachable_from(n) {
+            if !c.nodes.get(n).is_some_and(|nd| v.reachable_from(&nd.node.meta.labels)) {
                 continue;
             }
         }
