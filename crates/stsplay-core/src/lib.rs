@@ -10,6 +10,21 @@
 //! The crate does no IO: files named by `kubectl apply -f` are read through a
 //! [`kubectl::FileSource`] that the caller provides.
 
+// A panic in wasm freezes a student's page: non-test code may not unwrap,
+// panic or index unchecked.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
 pub mod dns;
 pub mod events;
 pub mod kubectl;

@@ -293,7 +293,7 @@ fn split_key(s: &str) -> Option<(String, &str)> {
     let mut idx = 0;
     let bytes = s.as_bytes();
     while idx < bytes.len() {
-        if bytes[idx] == b':' && (idx + 1 == bytes.len() || bytes[idx + 1] == b' ') {
+        if bytes.get(idx) == Some(&b':') && matches!(bytes.get(idx + 1), None | Some(b' ')) {
             let key = &s[..idx];
             if key.is_empty() || key.contains(['{', '[', '#']) {
                 return None;

@@ -568,8 +568,8 @@ fn render(doc: &Document, kind: Kind, name: &str, source: &str, errs: Errors) ->
             })
             .collect();
         // kubectl's MultilineError: one cause inline, several as "* cause" lines.
-        if causes.len() == 1 {
-            format!("The {} \"{}\" is invalid: {}", kind.name(), name, causes[0])
+        if let [only] = causes.as_slice() {
+            format!("The {} \"{}\" is invalid: {}", kind.name(), name, only)
         } else {
             let lines: String = causes.iter().map(|c| format!("\n* {c}")).collect();
             format!("The {} \"{}\" is invalid: {lines}", kind.name(), name)

@@ -124,8 +124,8 @@ pub fn rfc1123z(ms: u64) -> String {
     let year = yoe + era * 400 + i64::from(month <= 2);
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    let weekday = WEEKDAYS[days.rem_euclid(7) as usize];
-    let month_name = MONTHS[(month - 1).clamp(0, 11) as usize];
+    let weekday = WEEKDAYS.get(days.rem_euclid(7) as usize).copied().unwrap_or("Mon");
+    let month_name = MONTHS.get((month - 1).clamp(0, 11) as usize).copied().unwrap_or("Jan");
     format!("{weekday}, {day:02} {month_name} {year} {:02}:{:02}:{:02} +0000", rem / 3600, (rem / 60) % 60, rem % 60)
 }
 

@@ -78,13 +78,16 @@ fn events_section(out: &mut String, evs: &[&KubeEvent], now: u64) {
     let dashes: Vec<String> = ["----", "------", "----", "----", "-------"].iter().map(|d| d.to_string()).collect();
     let mut all = vec![dashes];
     all.extend(rows);
-    let widths: Vec<usize> =
-        (0..5).map(|i| all.iter().map(|r| r[i].len()).chain([header[i].len()]).max().unwrap_or(0) + 2).collect();
+    let widths: Vec<usize> = header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| all.iter().filter_map(|r| r.get(i)).map(String::len).chain([h.len()]).max().unwrap_or(0) + 2)
+        .collect();
     let line = |cells: Vec<&str>| {
         let mut s = String::from("  ");
         for (i, c) in cells.iter().enumerate() {
             if i + 1 < cells.len() {
-                s.push_str(&format!("{c:<w$}", w = widths[i]));
+                s.push_str(&format!("{c:<w$}", w = widths.get(i).copied().unwrap_or(0)));
             } else {
                 s.push_str(c);
             }

@@ -130,10 +130,9 @@ fn fail(text: impl Into<String>) -> (String, i32) {
 }
 
 fn run_argv(sim: &mut Simulation, argv: &[String], files: &dyn FileSource) -> (String, i32) {
-    let Some(program) = argv.first() else {
+    let Some((program, args)) = argv.split_first() else {
         return ok(String::new());
     };
-    let args = &argv[1..];
     match program.as_str() {
         "kubectl" | "k" => kubectl(sim, args, files),
         "sleep" => match args {
@@ -193,10 +192,10 @@ fn parse_flags(cmd: &str, args: &[String], spec: &[FlagSpec]) -> Result<Flags, S
     let lookup_short = |c: char| spec.iter().chain(COMMON).find(|(_, s, _)| *s == Some(c)).copied();
     let mut i = 0;
     while i < args.len() {
-        let a = &args[i];
+        let Some(a) = args.get(i) else { break };
         i += 1;
         if a == "--" {
-            flags.after_dashdash = args[i..].to_vec();
+            flags.after_dashdash = args.get(i..).unwrap_or_default().to_vec();
             break;
         }
         if let Some(long) = a.strip_prefix("--") {
@@ -258,10 +257,9 @@ fn namespace_of(flags: &Flags) -> String {
 }
 
 fn kubectl(sim: &mut Simulation, args: &[String], files: &dyn FileSource) -> (String, i32) {
-    let Some(verb) = args.first() else {
+    let Some((verb, rest)) = args.split_first() else {
         return fail("error: kubectl needs a command, e.g. kubectl get pods");
     };
-    let rest = &args[1..];
     let parsed = match verb.as_str() {
         "apply" => parse_flags("apply", rest, &[("filename", Some('f'), true)]),
         "get" => parse_flags(
@@ -726,7 +724,7 @@ fn rollout(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
     if sub != "status" && sub != "history" && sub != "undo" {
         return fail(format!("error: stsplay supports kubectl rollout status|history|undo, not \"{sub}\""));
     }
-    let (res, name) = match type_and_name(&flags.positional[1..]) {
+    let (res, name) = match type_and_name(flags.positional.get(1..).unwrap_or_default()) {
         Ok(v) => v,
         Err(e) => return fail(e),
     };
@@ -848,15 +846,19 @@ fn set(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
         return fail(format!("error: stsplay supports `kubectl set image` only, not `kubectl set {what}`"));
     }
     let split = rest.iter().position(|a| a.contains('=')).unwrap_or(rest.len());
-    let (res, name) = match type_and_name(&rest[..split]) {
+    let (res, name) = match type_and_name(rest.get(..split).unwrap_or_default()) {
         Ok(v) => v,
         Err(e) => return fail(e),
     };
     let Some(name) = name else {
         return fail("error: resource(s) were provided, but no name was specified");
     };
-    let images: Vec<(String, String)> =
-        rest[split..].iter().filter_map(|a| a.split_once('=').map(|(c, i)| (c.to_string(), i.to_string()))).collect();
+    let images: Vec<(String, String)> = rest
+        .get(split..)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|a| a.split_once('=').map(|(c, i)| (c.to_string(), i.to_string())))
+        .collect();
     if images.is_empty() {
         return fail("error: at least one image update is required");
     }

@@ -3,13 +3,10 @@
 
 pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
     let ncols = header.len();
-    let mut widths = vec![0usize; ncols];
-    for (i, h) in header.iter().enumerate() {
-        widths[i] = h.chars().count();
-    }
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for r in rows {
-        for (i, cell) in r.iter().enumerate().take(ncols) {
-            widths[i] = widths[i].max(cell.chars().count());
+        for (w, cell) in widths.iter_mut().zip(r.iter()) {
+            *w = (*w).max(cell.chars().count());
         }
     }
     let mut out = String::new();
@@ -18,7 +15,7 @@ pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
         for (i, cell) in cells.iter().enumerate() {
             s.push_str(cell);
             if i + 1 < ncols {
-                let width = (widths[i] + 3).max(6);
+                let width = (widths.get(i).copied().unwrap_or(0) + 3).max(6);
                 for _ in cell.chars().count()..width {
                     s.push(' ');
                 }

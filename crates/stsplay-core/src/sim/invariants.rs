@@ -48,7 +48,7 @@ pub fn check_invariants(sim: &Simulation, from_step: usize) -> Result<(), String
     // ordered-ready: when an OrderedReady set creates ordinal N, every lower
     // ordinal in range is Running and Ready (checked on the steps of the last
     // event: a sync creates at most one pod and changes nothing else).
-    for step in &sim.steps()[from_step.min(sim.steps().len())..] {
+    for step in sim.steps().get(from_step..).unwrap_or_default() {
         let Reason::CreatePod { namespace, set, ordinal, ordered: true, .. } = &step.reason else {
             continue;
         };

@@ -239,6 +239,17 @@ pub struct Simulation {
     steps: Vec<Step>,
 }
 
+/// The playground's bound on a StatefulSet's replicas (a real cluster's
+/// bound is its quota and capacity; this one keeps a page responsive).
+pub const MAX_REPLICAS: i32 = 10_000;
+
+/// The error for a replica count over [`MAX_REPLICAS`].
+pub fn too_many_replicas(name: &str, replicas: i32) -> String {
+    format!(
+        "error: statefulset \"{name}\" asks for {replicas} replicas; stsplay simulates at most {MAX_REPLICAS} replicas per StatefulSet"
+    )
+}
+
 /// Upper bound on events processed by one `step()` call; a guard against a
 /// controller bug turning into a frozen page.
 const MAX_EVENTS_PER_STEP: usize = 100_000;
@@ -877,6 +888,13 @@ impl Simulation {
         if messages.is_empty() && objects.is_empty() {
             messages.push("error: no objects passed to apply".to_string());
         }
+        for (_, _, o) in &objects {
+            if let Object::StatefulSet(set) = o {
+                if set.spec.replicas > MAX_REPLICAS {
+                    messages.push(too_many_replicas(&set.meta.name, set.spec.replicas));
+                }
+            }
+        }
         // Namespaces must exist (or be created earlier in this apply).
         let mut namespaces: BTreeSet<String> = self.cluster.namespaces.keys().cloned().collect();
         for (_, _, o) in &objects {
@@ -1177,6 +1195,9 @@ impl Simulation {
         let Some(s) = self.cluster.sets.get_mut(key) else {
             return Err(format!("Error from server (NotFound): statefulsets.apps \"{}\" not found", key.1));
         };
+        if replicas > MAX_REPLICAS {
+            return Err(too_many_replicas(&key.1, replicas));
+        }
         if replicas < 0 {
             return Err(format!(
                 "The StatefulSet \"{}\" is invalid: spec.replicas: Invalid value: {}: must be greater than or equal to 0",

@@ -159,8 +159,8 @@ fn set_at(doc: &mut Value, parts: &[String], v: Value, insert: bool) -> Result<(
             if insert && i <= a.len() {
                 a.insert(i, v);
                 Ok(())
-            } else if !insert && i < a.len() {
-                a[i] = v;
+            } else if let Some(slot) = a.get_mut(i).filter(|_| !insert) {
+                *slot = v;
                 Ok(())
             } else {
                 Err(format!("index out of range: {i}"))

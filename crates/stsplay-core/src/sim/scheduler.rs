@@ -99,7 +99,9 @@ pub fn schedule(c: &Cluster, key: &Key, uid: &str, tie_break: u64) -> Vec<Action
     };
     let best = feasible.iter().map(|n| score(n)).min().unwrap_or((0, 0));
     let ties: Vec<&&NodeState> = feasible.iter().filter(|n| score(n) == best).collect();
-    let chosen = ties[(tie_break % ties.len() as u64) as usize].name().to_string();
+    let Some(chosen) = ties.get((tie_break % ties.len() as u64) as usize).map(|n| n.name().to_string()) else {
+        return Vec::new();
+    };
     if !delayed.is_empty() {
         return vec![Action::SelectNodeForClaims { pod: key.clone(), node: chosen, claims: delayed }];
     }

@@ -27,8 +27,11 @@ pub fn revision_name(set_name: &str, canonical_template: &str) -> String {
         hash = hash.wrapping_mul(0x0100_0193);
     }
     const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-    let encoded: String =
-        hash.to_string().bytes().map(|b| ALPHANUMS[usize::from(b) % ALPHANUMS.len()] as char).collect();
+    let encoded: String = hash
+        .to_string()
+        .bytes()
+        .filter_map(|b| ALPHANUMS.get(usize::from(b) % ALPHANUMS.len()).map(|c| *c as char))
+        .collect();
     format!("{set_name}-{encoded}")
 }
 
@@ -218,7 +221,9 @@ pub fn sync_stateful_set(c: &Cluster, key: &Key, now: u64, max_unavailable_gate:
     let mut condemned: Vec<(i32, &Pod)> = Vec::new();
     for &(ord, p) in &pods {
         if ord >= start && ord < start + replica_count {
-            replicas.slots[(ord - start) as usize] = Some(p);
+            if let Some(slot) = replicas.slots.get_mut((ord - start) as usize) {
+                *slot = Some(p);
+            }
         } else {
             condemned.push((ord, p));
         }
@@ -423,7 +428,7 @@ pub fn sync_stateful_set(c: &Cluster, key: &Key, now: u64, max_unavailable_gate:
     history.sort_by_key(|r| r.revision);
     let limit = set.spec.revision_history_limit.max(0) as usize;
     if history.len() > limit {
-        let names = history[..history.len() - limit].iter().map(|r| r.name.clone()).collect();
+        let names = history.iter().take(history.len() - limit).map(|r| r.name.clone()).collect();
         actions.push(Action::DeleteRevisions { set: key.clone(), names });
     }
     actions.push(Action::UpdateSetStatus { set: key.clone(), status });

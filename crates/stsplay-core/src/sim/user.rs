@@ -549,6 +549,9 @@ impl Simulation {
         if let Some(msg) = statefulset::validate_update(&s.set, &new) {
             return Err(msg);
         }
+        if new.spec.replicas > MAX_REPLICAS {
+            return Err(too_many_replicas(&key.1, new.spec.replicas));
+        }
         if s.set == new {
             return Ok(Updated::Unchanged);
         }
