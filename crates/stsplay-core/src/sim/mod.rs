@@ -237,6 +237,9 @@ pub struct Simulation {
     rng: Rng,
     cluster: Cluster,
     steps: Vec<Step>,
+    /// (syncs checked, syncs where the fast and full paths differed), when
+    /// `Profile::verify_fast_sync` is on.
+    fast_sync_checks: (u64, u64),
 }
 
 /// The playground's bound on a StatefulSet's replicas (a real cluster's
@@ -271,7 +274,14 @@ impl Simulation {
             rng: Rng::new(seed),
             cluster,
             steps: Vec::new(),
+            fast_sync_checks: (0, 0),
         }
+    }
+
+    /// (syncs checked, syncs where the incremental and the reference
+    /// StatefulSet sync disagreed); see `Profile::verify_fast_sync`.
+    pub fn fast_sync_checks(&self) -> (u64, u64) {
+        self.fast_sync_checks
     }
 
     pub fn now_ms(&self) -> u64 {
@@ -339,12 +349,17 @@ impl Simulation {
         let actions = match &event {
             Event::SyncStatefulSet(key) => {
                 self.queued_syncs.remove(&(true, key.clone()));
-                statefulset::sync_stateful_set(
-                    &self.cluster,
-                    key,
-                    self.now_ms,
-                    self.profile.max_unavailable_statefulset,
-                )
+                self.cluster.reindex_set_range(key);
+                let gate = self.profile.max_unavailable_statefulset;
+                let actions = statefulset::sync_stateful_set(&self.cluster, key, self.now_ms, gate);
+                if self.profile.verify_fast_sync && statefulset::fast_path_index(&self.cluster, key).is_some() {
+                    let full = statefulset::sync_stateful_set_full(&self.cluster, key, self.now_ms, gate);
+                    self.fast_sync_checks.0 += 1;
+                    if full != actions {
+                        self.fast_sync_checks.1 += 1;
+                    }
+                }
+                actions
             }
             Event::SyncClaim(key) => {
                 self.queued_syncs.remove(&(false, key.clone()));
@@ -395,6 +410,7 @@ impl Simulation {
 
     /// The owner StatefulSet of a pod changed state: its controller reacts.
     fn pod_changed(&mut self, pod: &Key) {
+        self.cluster.reindex_pod(pod);
         if let Some(owner) = self.cluster.pods.get(pod).and_then(|p| p.owner.clone()) {
             self.enqueue_set_sync(&(pod.0.clone(), owner), self.profile.controller_delay_ms);
         }
@@ -840,7 +856,7 @@ impl Simulation {
 
     /// host-local IPAM: the next free address in the node's pod CIDR.
     fn allocate_ip(&mut self, node: &str) -> String {
-        let used = self.cluster.index.node_usage.get(node).map(|u| u.ips.clone()).unwrap_or_default();
+        let used = self.cluster.nodes.get(node).map(|n| n.usage.ips.clone()).unwrap_or_default();
         let Some(n) = self.cluster.nodes.get_mut(node) else {
             return String::from("10.244.0.250");
         };

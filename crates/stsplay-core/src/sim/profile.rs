@@ -47,6 +47,9 @@ pub struct Profile {
     /// Feature gate `MaxUnavailableStatefulSet`: Alpha (off) through v1.34,
     /// Beta (on) from v1.35 (pkg/features/kube_features.go).
     pub max_unavailable_statefulset: bool,
+    /// Tests: run the reference (full-scan) StatefulSet sync beside the
+    /// incremental one and count differences (`Simulation::fast_sync_checks`).
+    pub verify_fast_sync: bool,
     pub node_names: Vec<&'static str>,
 }
 
@@ -70,6 +73,7 @@ impl Profile {
             default_toleration_ms: 300_000,
             kubernetes_version: "v1.33.1",
             max_unavailable_statefulset: false,
+            verify_fast_sync: false,
             node_names: vec!["kind-control-plane", "kind-worker", "kind-worker2", "kind-worker3"],
         }
     }

@@ -56,10 +56,23 @@ pub fn schedule(c: &Cluster, key: &Key, uid: &str, tie_break: u64) -> Vec<Action
         return Vec::new();
     }
 
+    // Delayed claims a provisioner can serve fit any node; only the others
+    // need an existing volume reachable from the node (checked per node).
+    let needs_volume: Vec<&Claim> = delayed
+        .iter()
+        .filter_map(|k| c.claims.get(k))
+        .filter(|claim| {
+            !claim
+                .storage_class
+                .as_deref()
+                .and_then(|name| c.classes.get(name))
+                .is_some_and(|cl| cl.class.provisioner != "kubernetes.io/no-provisioner")
+        })
+        .collect();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     let mut feasible: Vec<&NodeState> = Vec::new();
     for n in c.nodes.values() {
-        if let Some(r) = filter_node(c, pod, n, pinned.as_ref(), &delayed) {
+        if let Some(r) = filter_node(c, pod, n, pinned.as_ref(), &needs_volume) {
             *reasons.entry(r).or_insert(0) += 1;
         } else {
             feasible.push(n);
@@ -93,7 +106,7 @@ pub fn schedule(c: &Cluster, key: &Key, uid: &str, tie_break: u64) -> Vec<Action
     // Score: fewest pods of the same owner, then fewest pods overall.
     let owner_key = pod.owner.clone().map(|o| (pod.namespace.clone(), o));
     let score = |n: &NodeState| {
-        let Some(u) = c.index.node_usage.get(n.name()) else { return (0, 0) };
+        let u = &n.usage;
         let same = owner_key.as_ref().and_then(|k| u.by_owner.get(k)).copied().unwrap_or(0);
         (same, u.pods)
     };
@@ -112,7 +125,13 @@ pub fn schedule(c: &Cluster, key: &Key, uid: &str, tie_break: u64) -> Vec<Action
 /// that rejects it, in the default profile's plugin order: NodeUnschedulable,
 /// TaintToleration, NodeAffinity, NodeResourcesFit, VolumeBinding,
 /// InterPodAffinity.
-fn filter_node(c: &Cluster, pod: &Pod, n: &NodeState, pinned: Option<&String>, delayed: &[Key]) -> Option<String> {
+fn filter_node(
+    c: &Cluster,
+    pod: &Pod,
+    n: &NodeState,
+    pinned: Option<&String>,
+    needs_volume: &[&Claim],
+) -> Option<String> {
     // NodeUnschedulable: a cordoned node, unless the pod tolerates its taint.
     let tolerates_unschedulable =
         pod.spec.tolerations.iter().any(|t| t.tolerates("node.kubernetes.io/unschedulable", None, "NoSchedule"));
@@ -139,7 +158,7 @@ fn filter_node(c: &Cluster, pod: &Pod, n: &NodeState, pinned: Option<&String>, d
         return Some("node(s) didn't match Pod's node affinity/selector".to_string());
     }
     // NodeResourcesFit: requests of the pods already on the node plus this one.
-    let used = c.index.node_usage.get(n.name()).cloned().unwrap_or_default();
+    let used = &n.usage;
     let alloc = n.node.allocatable;
     if used.pods >= alloc.pods {
         return Some("Too many pods".to_string());
@@ -156,16 +175,8 @@ fn filter_node(c: &Cluster, pod: &Pod, n: &NodeState, pinned: Option<&String>, d
             return Some("node(s) had volume node affinity conflict".to_string());
         }
     }
-    for ck in delayed {
-        let Some(claim) = c.claims.get(ck) else {
-            continue;
-        };
-        let can_provision = claim
-            .storage_class
-            .as_deref()
-            .and_then(|name| c.classes.get(name))
-            .is_some_and(|cl| cl.class.provisioner != "kubernetes.io/no-provisioner");
-        if !can_provision && super::volume::find_best_match_for_claim(c, claim, Some(n.name()), false).is_none() {
+    for claim in needs_volume {
+        if super::volume::find_best_match_for_claim(c, claim, Some(n.name()), false).is_none() {
             return Some("node(s) didn't find available persistent volumes to bind".to_string());
         }
     }

@@ -33,8 +33,6 @@ pub struct Cluster {
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Indexes {
-    /// Per node: what the pods bound to it use.
-    pub node_usage: BTreeMap<String, NodeUsage>,
     /// Claim → names of the pods whose volumes name it.
     pub claim_users: BTreeMap<Key, BTreeSet<String>>,
     /// Volumes a claim could be matched with: Available and without a claimRef.
@@ -43,6 +41,44 @@ pub struct Indexes {
     pub volumes_by_claim_ref: BTreeMap<Key, BTreeSet<String>>,
     /// The reverse of `volumes_by_claim_ref`.
     pub claim_ref_of_volume: BTreeMap<String, Key>,
+    /// Per StatefulSet (namespace, name): its pods by ordinal and health.
+    pub sets: BTreeMap<Key, SetIndex>,
+    /// What each pod last contributed to `sets` (to subtract on change).
+    pub pod_contrib: BTreeMap<Key, PodContrib>,
+    /// Pods without an owner (candidates for adoption), by key.
+    pub orphans: BTreeSet<Key>,
+}
+
+/// A StatefulSet's pods as the controller sees them, kept current on every
+/// pod change so a sync need not walk all pods.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SetIndex {
+    /// The ordinals `[start, end)` the set wants (set by `reindex_set_range`).
+    pub start: i32,
+    pub end: i32,
+    /// Ordinals of the set's pods.
+    pub present: BTreeSet<i32>,
+    /// Wanted ordinals without a pod.
+    pub missing: BTreeSet<i32>,
+    /// Ordinals of pods that are terminating or not Running and Ready.
+    pub unhealthy: BTreeSet<i32>,
+    /// Pods that are Running and Ready (terminating ones included).
+    pub ready: u32,
+    /// Non-terminating pods by revision.
+    pub live_by_revision: BTreeMap<String, BTreeSet<i32>>,
+    /// All pods by revision.
+    pub all_by_revision: BTreeMap<String, u32>,
+}
+
+/// One pod's share of its set's [`SetIndex`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct PodContrib {
+    pub set: Key,
+    pub ordinal: i32,
+    pub unhealthy: bool,
+    pub ready: bool,
+    pub terminating: bool,
+    pub revision: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -73,7 +109,9 @@ impl Cluster {
         for (_, claim) in &pod.spec.claim_volumes {
             self.index.claim_users.entry((pod.namespace.clone(), claim.clone())).or_default().insert(pod.name.clone());
         }
-        self.pods.insert(pod.key(), pod);
+        let key = pod.key();
+        self.pods.insert(key.clone(), pod);
+        self.reindex_pod(&key);
     }
 
     /// Binds a pod to a node.
@@ -85,7 +123,7 @@ impl Cluster {
         p.node = Some(node.to_string());
         let req = pod_requests(p);
         let owner = p.owner.clone().map(|o| (p.namespace.clone(), o));
-        let u = self.index.node_usage.entry(node.to_string()).or_default();
+        let Some(u) = self.nodes.get_mut(node).map(|n| &mut n.usage) else { return };
         u.pods += 1;
         u.cpu_millis += req.cpu_millis;
         u.memory_bytes += req.memory_bytes;
@@ -98,7 +136,9 @@ impl Cluster {
     pub fn set_pod_ip(&mut self, key: &Key, ip: String) {
         let Some(p) = self.pods.get_mut(key) else { return };
         if let (Some(node), Some(host)) = (p.node.clone(), ip_host(&ip)) {
-            self.index.node_usage.entry(node).or_default().ips.insert(host);
+            if let Some(n) = self.nodes.get_mut(&node) {
+                n.usage.ips.insert(host);
+            }
         }
         p.ip = Some(ip);
     }
@@ -107,7 +147,11 @@ impl Cluster {
     pub fn set_pod_owner(&mut self, key: &Key, owner: Option<String>) {
         let Some(p) = self.pods.get_mut(key) else { return };
         if let Some(node) = p.node.clone() {
-            let u = self.index.node_usage.entry(node).or_default();
+            let Some(u) = self.nodes.get_mut(&node).map(|n| &mut n.usage) else {
+                p.owner = owner;
+                self.reindex_pod(key);
+                return;
+            };
             if let Some(old) = p.owner.clone() {
                 let k = (p.namespace.clone(), old);
                 if let Some(n) = u.by_owner.get_mut(&k) {
@@ -122,11 +166,13 @@ impl Cluster {
             }
         }
         p.owner = owner;
+        self.reindex_pod(key);
     }
 
     /// Removes a pod object and everything the indexes hold for it.
     pub fn take_pod(&mut self, key: &Key) -> Option<Pod> {
         let p = self.pods.remove(key)?;
+        self.reindex_pod(key);
         for (_, claim) in &p.spec.claim_volumes {
             let ck = (p.namespace.clone(), claim.clone());
             if let Some(users) = self.index.claim_users.get_mut(&ck) {
@@ -137,7 +183,7 @@ impl Cluster {
             }
         }
         if let Some(node) = &p.node {
-            if let Some(u) = self.index.node_usage.get_mut(node) {
+            if let Some(u) = self.nodes.get_mut(node).map(|n| &mut n.usage) {
                 let req = pod_requests(&p);
                 u.pods = u.pods.saturating_sub(1);
                 u.cpu_millis = u.cpu_millis.saturating_sub(req.cpu_millis);
@@ -205,6 +251,87 @@ impl Cluster {
         }
     }
 
+    /// Brings the set indexes in line with a pod's current state (after any
+    /// change, insertion or removal). Idempotent.
+    pub fn reindex_pod(&mut self, key: &Key) {
+        if let Some(old) = self.index.pod_contrib.remove(key) {
+            if let Some(si) = self.index.sets.get_mut(&old.set) {
+                si.present.remove(&old.ordinal);
+                if old.ordinal >= si.start && old.ordinal < si.end {
+                    si.missing.insert(old.ordinal);
+                }
+                si.unhealthy.remove(&old.ordinal);
+                if old.ready {
+                    si.ready = si.ready.saturating_sub(1);
+                }
+                if let Some(rev) = &old.revision {
+                    if !old.terminating {
+                        if let Some(set) = si.live_by_revision.get_mut(rev) {
+                            set.remove(&old.ordinal);
+                            if set.is_empty() {
+                                si.live_by_revision.remove(rev);
+                            }
+                        }
+                    }
+                    if let Some(n) = si.all_by_revision.get_mut(rev) {
+                        *n = n.saturating_sub(1);
+                        if *n == 0 {
+                            si.all_by_revision.remove(rev);
+                        }
+                    }
+                }
+            }
+        }
+        self.index.orphans.remove(key);
+        let Some(p) = self.pods.get(key) else { return };
+        let Some(owner) = p.owner.clone() else {
+            self.index.orphans.insert(key.clone());
+            return;
+        };
+        let Some(ordinal) = p.ordinal else { return };
+        let ready = p.is_running_and_ready();
+        let contrib = PodContrib {
+            set: (p.namespace.clone(), owner),
+            ordinal,
+            unhealthy: p.is_terminating() || !ready,
+            ready,
+            terminating: p.is_terminating(),
+            revision: p.revision.clone(),
+        };
+        let si = self.index.sets.entry(contrib.set.clone()).or_default();
+        si.present.insert(ordinal);
+        si.missing.remove(&ordinal);
+        if contrib.unhealthy {
+            si.unhealthy.insert(ordinal);
+        }
+        if ready {
+            si.ready += 1;
+        }
+        if let Some(rev) = &contrib.revision {
+            if !contrib.terminating {
+                si.live_by_revision.entry(rev.clone()).or_default().insert(ordinal);
+            }
+            *si.all_by_revision.entry(rev.clone()).or_insert(0) += 1;
+        }
+        self.index.pod_contrib.insert(key.clone(), contrib);
+    }
+
+    /// Recomputes which ordinals a set wants (after its spec changed).
+    pub fn reindex_set_range(&mut self, set: &Key) {
+        let (start, end) = match self.sets.get(set) {
+            Some(s) => (s.set.spec.ordinals_start, s.set.spec.ordinals_start + s.set.spec.replicas.max(0)),
+            None => (0, 0),
+        };
+        let si = self.index.sets.entry(set.clone()).or_default();
+        // `missing` is kept current by reindex_pod while the range holds.
+        if si.start == start && si.end == end {
+            return;
+        }
+        si.start = start;
+        si.end = end;
+        si.missing = (start..end).filter(|o| !si.present.contains(o)).collect();
+    }
+
     /// Pods whose volumes name the claim.
     pub fn claim_users(&self, key: &Key) -> Vec<String> {
         self.index.claim_users.get(key).map(|s| s.iter().cloned().collect()).unwrap_or_default()
@@ -237,11 +364,23 @@ pub struct NodeState {
     pub next_ip_host: u32,
     /// Images already pulled on this node.
     pub images: BTreeSet<String>,
+    /// What the pods bound to this node use (kept by Cluster::bind_pod and
+    /// friends), so the scheduler reads it without a lookup.
+    pub usage: NodeUsage,
 }
 
 impl NodeState {
     pub fn new(node: spec::Node, index: u32, created_ms: u64) -> NodeState {
-        NodeState { node, created_ms, ready: true, kubelet_up: true, index, next_ip_host: 2, images: BTreeSet::new() }
+        NodeState {
+            node,
+            created_ms,
+            ready: true,
+            kubelet_up: true,
+            index,
+            next_ip_host: 2,
+            images: BTreeSet::new(),
+            usage: NodeUsage::default(),
+        }
     }
     pub fn name(&self) -> &str {
         &self.node.meta.name

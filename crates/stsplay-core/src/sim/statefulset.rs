@@ -146,6 +146,336 @@ fn is_unavailable(p: &Pod, min_ready: i32, now: u64) -> bool {
 
 /// One reconcile of the StatefulSet `key`.
 pub fn sync_stateful_set(c: &Cluster, key: &Key, now: u64, max_unavailable_gate: bool) -> Vec<Action> {
+    match fast_path_index(c, key) {
+        Some(si) => sync_fast(c, key, si, now, max_unavailable_gate),
+        None => sync_stateful_set_full(c, key, now, max_unavailable_gate),
+    }
+}
+
+/// The set's index when the incremental sync gives the same answer as the
+/// full one: no minReadySeconds (availability would depend on time), not
+/// being deleted, claim owners already following a Retain/Retain policy, and
+/// no orphan in the namespace that this set would adopt.
+pub fn fast_path_index<'a>(c: &'a Cluster, key: &Key) -> Option<&'a SetIndex> {
+    let s = c.sets.get(key)?;
+    let set = &s.set;
+    let policies = (set.spec.when_deleted, set.spec.when_scaled);
+    let retain = (RetentionPolicy::Retain, RetentionPolicy::Retain);
+    if set.spec.min_ready_seconds != 0 || s.deleting || policies != retain || s.retention_applied != Some(retain) {
+        return None;
+    }
+    let si = c.index.sets.get(key)?;
+    let (start, end) = (set.spec.ordinals_start, set.spec.ordinals_start + set.spec.replicas.max(0));
+    if si.start != start || si.end != end {
+        return None;
+    }
+    let adoptable = c.index.orphans.range((key.0.clone(), String::new())..).take_while(|k| k.0 == key.0).any(|k| {
+        c.pods.get(k).is_some_and(|p| {
+            !p.is_terminating()
+                && parse_ordinal(&set.meta.name, &p.name).is_some()
+                && set.spec.selector.matches(&p.labels)
+        })
+    });
+    (!adoptable).then_some(si)
+}
+
+/// getStatefulSetRevisions: the update revision (created, or renumbered on a
+/// rollback) and the current one.
+fn revisions<'a>(
+    s: &'a SetState,
+    key: &Key,
+    now: u64,
+    actions: &mut Vec<Action>,
+) -> (Cow<'a, Revision>, Option<&'a Revision>) {
+    let set = &s.set;
+    let update_name = revision_name(&set.meta.name, &set.spec.template.canonical);
+    let latest = s.revisions.iter().map(|r| r.revision).max().unwrap_or(0);
+    let update_revision: Cow<'_, Revision> = match s.revisions.iter().find(|r| r.name == update_name) {
+        Some(r) if r.revision == latest => Cow::Borrowed(r),
+        Some(r) => {
+            let bumped = Revision { revision: latest + 1, ..r.clone() };
+            actions.push(Action::AddRevision { set: key.clone(), revision: bumped.clone() });
+            Cow::Owned(bumped)
+        }
+        None => {
+            let r = Revision {
+                name: update_name.clone(),
+                revision: latest + 1,
+                template: set.spec.template.clone(),
+                template_raw: s.manifest.get("spec").and_then(|sp| sp.get("template")).cloned().unwrap_or_default(),
+                created_ms: now,
+            };
+            actions.push(Action::AddRevision { set: key.clone(), revision: r.clone() });
+            Cow::Owned(r)
+        }
+    };
+    let current = s.revisions.iter().find(|r| r.name == s.status.current_revision);
+    (update_revision, current)
+}
+
+/// The incremental sync: the same decisions as [`sync_stateful_set_full`],
+/// reading the set's [`SetIndex`] instead of walking every pod. Healthy pods
+/// at the right ordinal need no work in `processReplica`, so only missing and
+/// unhealthy ordinals, condemned pods and the rolling-update candidates are
+/// visited; the status comes from the index's counters.
+fn sync_fast(c: &Cluster, key: &Key, si: &SetIndex, now: u64, max_unavailable_gate: bool) -> Vec<Action> {
+    let Some(s) = c.sets.get(key) else { return Vec::new() };
+    let set = &s.set;
+    let mut actions = Vec::new();
+    let (update_revision, current) = revisions(s, key, now, &mut actions);
+    let current_revision: &Revision = current.unwrap_or(update_revision.as_ref());
+    let start = set.spec.ordinals_start;
+    let replica_count = set.spec.replicas.max(0);
+    let end = start + replica_count;
+    let monotonic = set.spec.pod_management_policy == PodManagementPolicy::OrderedReady;
+    let pod_at = |ord: i32| {
+        if si.present.contains(&ord) {
+            c.pods.get(&(key.0.clone(), format!("{}-{}", set.meta.name, ord)))
+        } else {
+            None
+        }
+    };
+    let first_unhealthy: Option<String> = si
+        .unhealthy
+        .range(start..end)
+        .chain(si.unhealthy.range(..start))
+        .chain(si.unhealthy.range(end..))
+        .next()
+        .map(|o| format!("{}-{}", set.meta.name, o));
+
+    let default_class = c.default_class();
+    let mut created_this_sync = 0;
+    let mut blocked = false;
+    // processReplica: healthy pods at their ordinal need nothing, so visit
+    // only the missing and unhealthy ordinals, in order.
+    // Missing and unhealthy ordinals are disjoint sorted sets: merge them
+    // lazily (OrderedReady stops at the first one).
+    let problems = MergeSorted {
+        a: si.missing.range(span(start, end)).copied().peekable(),
+        b: si.unhealthy.range(span(start, end)).copied().peekable(),
+    };
+    for ord in problems {
+        match pod_at(ord) {
+            Some(p) => {
+                if matches!(p.phase, PodPhase::Failed | PodPhase::Succeeded) {
+                    if !p.is_terminating() {
+                        actions.push(Action::DeletePod {
+                            pod: p.key(),
+                            reason_for: DeleteCause::Controller(Reason::DeleteFailedPod {
+                                namespace: key.0.clone(),
+                                set: set.meta.name.clone(),
+                                pod: p.name.clone(),
+                                phase: p.phase.as_str().to_string(),
+                            }),
+                        });
+                    }
+                    blocked = true;
+                    if monotonic {
+                        break;
+                    }
+                    continue;
+                }
+                let claims_present = || p.claim_keys.iter().all(|k| c.claims.contains_key(k));
+                if p.phase == PodPhase::Pending && p.deletion_ms.is_none() && !claims_present() {
+                    for claim in missing_claims(c, set, ord, default_class) {
+                        actions.push(create_claim_action(key, set, &p.name, claim));
+                    }
+                }
+                if monotonic && (p.is_terminating() || !p.is_running_and_available(0, now)) {
+                    blocked = true;
+                    break;
+                }
+            }
+            None => {
+                if let Some(claim) = terminating_claim(c, key, set, ord) {
+                    actions.push(Action::Record(Reason::ClaimBeingDeleted {
+                        namespace: key.0.clone(),
+                        set: set.meta.name.clone(),
+                        pod: format!("{}-{}", set.meta.name, ord),
+                        claim,
+                    }));
+                    blocked = true;
+                    if monotonic {
+                        break;
+                    }
+                    continue;
+                }
+                let revision: &Revision =
+                    if uses_current_revision(set, s, ord) { current_revision } else { update_revision.as_ref() };
+                let pod = new_pod(s, revision, ord);
+                for claim in missing_claims(c, set, ord, default_class) {
+                    actions.push(create_claim_action(key, set, &pod.name, claim));
+                }
+                let reason = Reason::CreatePod {
+                    namespace: key.0.clone(),
+                    set: set.meta.name.clone(),
+                    pod: pod.name.clone(),
+                    ordinal: ord,
+                    revision: revision.name.clone(),
+                    ordered: monotonic,
+                };
+                actions.push(Action::CreatePod { pod, reason });
+                created_this_sync += 1;
+                if monotonic {
+                    blocked = true;
+                    break;
+                }
+            }
+        }
+    }
+
+    // processCondemned, highest ordinal first.
+    if !blocked {
+        let condemned: Vec<i32> =
+            si.present.range(end..).rev().chain(si.present.range(..start).rev()).copied().collect();
+        for ord in condemned {
+            let Some(p) = pod_at(ord) else { continue };
+            if p.is_terminating() {
+                if monotonic {
+                    blocked = true;
+                    break;
+                }
+                continue;
+            }
+            let is_first_unhealthy = first_unhealthy.as_deref() == Some(p.name.as_str());
+            if monotonic && !p.is_running_and_available(0, now) && !is_first_unhealthy {
+                blocked = true;
+                break;
+            }
+            actions.push(Action::DeletePod {
+                pod: p.key(),
+                reason_for: DeleteCause::Controller(Reason::DeleteCondemnedPod {
+                    namespace: key.0.clone(),
+                    set: set.meta.name.clone(),
+                    pod: p.name.clone(),
+                    ordinal: ord,
+                    replicas: replica_count,
+                }),
+            });
+            if monotonic {
+                blocked = true;
+                break;
+            }
+        }
+    }
+
+    // Rolling update candidates: ordinals not at the update revision.
+    let outdated_desc = |min: i32| -> Vec<i32> {
+        let mut v: Vec<i32> = si
+            .live_by_revision
+            .iter()
+            .filter(|(rev, _)| **rev != update_revision.name)
+            .flat_map(|(_, ords)| ords.range(span(min, end)).copied())
+            .collect();
+        v.sort_unstable_by(|a, b| b.cmp(a));
+        v
+    };
+    if !blocked && created_this_sync == 0 && max_unavailable_gate {
+        if let UpdateStrategy::RollingUpdate { partition, max_unavailable } = &set.spec.update_strategy {
+            let max = statefulset_max_unavailable(max_unavailable.as_ref(), replica_count);
+            let unavailable = si.unhealthy.range(start..end).count() as i32;
+            let budget = (max - unavailable).max(0) as usize;
+            for ord in outdated_desc(start + (*partition).max(0)).into_iter().take(budget) {
+                if let Some(p) = pod_at(ord) {
+                    actions.push(delete_for_update(key, set, p, &update_revision.name));
+                }
+            }
+        }
+        blocked = true;
+    }
+    if !blocked && created_this_sync == 0 {
+        if let UpdateStrategy::RollingUpdate { partition, .. } = &set.spec.update_strategy {
+            let update_min = start + (*partition).max(0);
+            // Walking down from the top: the first outdated pod is deleted,
+            // unless an unavailable pod comes first (then the roll waits).
+            let outdated = outdated_desc(update_min).into_iter().next();
+            let unavailable = si.unhealthy.range(span(update_min, end)).next_back().copied();
+            if let Some(o) = outdated.filter(|o| unavailable.is_none_or(|u| *o >= u)) {
+                if let Some(p) = pod_at(o) {
+                    actions.push(delete_for_update(key, set, p, &update_revision.name));
+                }
+            }
+        }
+    }
+
+    let mut status = SetStatus {
+        observed_generation: s.generation,
+        replicas: si.present.len() as i32,
+        ready_replicas: si.ready as i32,
+        available_replicas: si.ready as i32,
+        current_replicas: si.live_by_revision.get(&current_revision.name).map_or(0, |o| o.len() as i32),
+        updated_replicas: si.live_by_revision.get(&update_revision.name).map_or(0, |o| o.len() as i32),
+        current_revision: current_revision.name.clone(),
+        update_revision: update_revision.name.clone(),
+    };
+    complete_rolling_update(set, &mut status);
+    let live: Vec<&str> = [status.current_revision.as_str(), status.update_revision.as_str()]
+        .into_iter()
+        .chain(si.all_by_revision.keys().map(String::as_str))
+        .collect();
+    truncate_history(s, key, &live, &mut actions);
+    actions.push(Action::UpdateSetStatus { set: key.clone(), status });
+    actions
+}
+
+/// Two ascending iterators merged into one ascending iterator.
+struct MergeSorted<A: Iterator<Item = i32>, B: Iterator<Item = i32>> {
+    a: std::iter::Peekable<A>,
+    b: std::iter::Peekable<B>,
+}
+
+impl<A: Iterator<Item = i32>, B: Iterator<Item = i32>> Iterator for MergeSorted<A, B> {
+    type Item = i32;
+    fn next(&mut self) -> Option<i32> {
+        match (self.a.peek(), self.b.peek()) {
+            (Some(x), Some(y)) if x <= y => self.a.next(),
+            (Some(_), Some(_)) => self.b.next(),
+            (Some(_), None) => self.a.next(),
+            (None, _) => self.b.next(),
+        }
+    }
+}
+
+/// `lo..hi`, empty when `hi < lo` (a partition above the replica count):
+/// `BTreeSet::range` panics on a reversed range.
+fn span(lo: i32, hi: i32) -> std::ops::Range<i32> {
+    lo..hi.max(lo)
+}
+
+/// The claim of `ordinal` that is being deleted, if any
+/// (`createPersistentVolumeClaims` refuses to create the pod then).
+fn terminating_claim(c: &Cluster, key: &Key, set: &StatefulSet, ord: i32) -> Option<String> {
+    set.spec.volume_claim_templates.iter().find_map(|t| {
+        let name = claim_name(&t.name, &set.meta.name, ord);
+        c.claims.get(&(key.0.clone(), name.clone())).filter(|cl| cl.deletion_ms.is_some()).map(|_| name)
+    })
+}
+
+/// `completeRollingUpdate`.
+fn complete_rolling_update(set: &StatefulSet, st: &mut SetStatus) {
+    if matches!(set.spec.update_strategy, UpdateStrategy::RollingUpdate { .. })
+        && st.updated_replicas == st.replicas
+        && st.ready_replicas == st.replicas
+    {
+        st.current_replicas = st.updated_replicas;
+        st.current_revision = st.update_revision.clone();
+    }
+}
+
+/// `truncateHistory`: keep `revisionHistoryLimit` non-live revisions.
+fn truncate_history(s: &SetState, key: &Key, live: &[&str], actions: &mut Vec<Action>) {
+    let mut history: Vec<&Revision> = s.revisions.iter().filter(|r| !live.contains(&r.name.as_str())).collect();
+    history.sort_by_key(|r| r.revision);
+    let limit = s.set.spec.revision_history_limit.max(0) as usize;
+    if history.len() > limit {
+        let names = history.iter().take(history.len() - limit).map(|r| r.name.clone()).collect();
+        actions.push(Action::DeleteRevisions { set: key.clone(), names });
+    }
+}
+
+/// The reference implementation: one reconcile of the StatefulSet `key`,
+/// walking all of its pods as upstream's `updateStatefulSet` does.
+pub fn sync_stateful_set_full(c: &Cluster, key: &Key, now: u64, max_unavailable_gate: bool) -> Vec<Action> {
     let Some(s) = c.sets.get(key) else {
         return Vec::new();
     };

@@ -158,3 +158,82 @@ fn parallel_policy_creates_without_waiting() {
     assert_eq!(creates, 3);
     assert!(sim.cluster().pods.values().all(|p| !p.ready));
 }
+
+/// Runs a script on a simulation that checks every incremental StatefulSet
+/// sync against the reference full-scan sync.
+fn verified_run(script: &str, files: &[(&str, String)]) -> Simulation {
+    let mut profile = Profile::kind();
+    profile.verify_fast_sync = true;
+    profile.max_unavailable_statefulset = script.contains("# feature-gates: MaxUnavailableStatefulSet=true");
+    let mut sim = Simulation::with_profile(3, profile);
+    let files = crate::kubectl::MemoryFiles(files.iter().map(|(k, v)| (k.to_string(), v.clone())).collect());
+    let results = crate::kubectl::run_script(&mut sim, script, &files);
+    let (checked, mismatched) = sim.fast_sync_checks();
+    assert!(checked > 0, "the fast path was never taken");
+    assert_eq!(
+        mismatched,
+        0,
+        "incremental and full syncs differed {mismatched} of {checked} times:\n{}",
+        crate::kubectl::transcript(&results)
+    );
+    sim
+}
+
+#[test]
+fn incremental_sync_matches_the_full_sync() {
+    let web = crate::DEFAULT_EXAMPLE.to_string();
+    let v2 = web.replace("nginx-slim:0.7", "nginx-slim:0.8");
+    let v2_partition =
+        v2.replace("  replicas: 3", "  replicas: 3\n  updateStrategy:\n    rollingUpdate:\n      partition: 1");
+    let v3_high_partition = web
+        .replace("nginx-slim:0.7", "nginx-slim:0.9")
+        .replace("  replicas: 3", "  replicas: 3\n  updateStrategy:\n    rollingUpdate:\n      partition: 7");
+    let parallel = web.replace("  replicas: 3", "  replicas: 4\n  podManagementPolicy: Parallel");
+    let parallel_v2 = parallel.replace("nginx-slim:0.7", "nginx-slim:0.8");
+    let ondelete = web.replace("  replicas: 3", "  replicas: 3\n  updateStrategy:\n    type: OnDelete");
+    let ondelete_v2 = ondelete.replace("nginx-slim:0.7", "nginx-slim:0.8");
+    let mu =
+        web.replace("  replicas: 3", "  replicas: 5\n  updateStrategy:\n    rollingUpdate:\n      maxUnavailable: 2");
+    let mu_v2 = mu.replace("nginx-slim:0.7", "nginx-slim:0.8");
+    let files = [
+        ("web.yaml", web),
+        ("v2.yaml", v2),
+        ("v2p.yaml", v2_partition),
+        ("v3.yaml", v3_high_partition),
+        ("par.yaml", parallel),
+        ("par2.yaml", parallel_v2),
+        ("od.yaml", ondelete),
+        ("od2.yaml", ondelete_v2),
+        ("mu.yaml", mu),
+        ("mu2.yaml", mu_v2),
+    ];
+    let scripts = [
+        // scale up and down, delete, roll, partition, undo
+        "kubectl apply -f web.yaml\nsleep 30s\nkubectl scale sts web --replicas=6\nsleep 40s\nkubectl scale sts web --replicas=2\nsleep 20s\nkubectl delete pod web-0 --wait=false\nsleep 20s\nkubectl apply -f v2p.yaml\nsleep 40s\nkubectl apply -f v2.yaml\nsleep 40s\nkubectl rollout undo sts/web\nsleep 60s\nkubectl apply -f v3.yaml\nsleep 30s\n",
+        // node failure, force delete, crash loops, unready
+        "kubectl apply -f web.yaml\nsleep 30s\nnode down kind-worker2\nsleep 400s\nkubectl delete pod web-1 --force\nkubectl delete pod web-2 --force\nsleep 10s\nnode up kind-worker2\nsleep 30s\npod crash web-0 --repeat\nsleep 90s\nkubectl delete pod web-0\nsleep 30s\n",
+        // Parallel roll and scale; OnDelete
+        "kubectl apply -f par.yaml\nsleep 20s\nkubectl apply -f par2.yaml\nsleep 60s\nkubectl scale sts web --replicas=1\nsleep 20s\nkubectl delete sts web --cascade=orphan\nkubectl apply -f od.yaml\nsleep 20s\nkubectl apply -f od2.yaml\nsleep 20s\nkubectl delete pod web-1\nsleep 30s\n",
+        // cordon, drain, claims being deleted
+        "kubectl apply -f web.yaml\nsleep 30s\nkubectl drain kind-worker\nsleep 30s\nkubectl uncordon kind-worker\nkubectl delete pvc www-web-2 --wait=false\nkubectl delete pod web-2\nsleep 60s\n",
+        // maxUnavailable with the gate on
+        "# feature-gates: MaxUnavailableStatefulSet=true\nkubectl apply -f mu.yaml\nsleep 40s\nkubectl apply -f mu2.yaml\nsleep 60s\n",
+    ];
+    for script in scripts {
+        verified_run(script, &files);
+    }
+}
+
+#[test]
+fn partition_above_replicas_does_not_panic() {
+    // Regression: BTreeSet::range panicked on update_min > end.
+    let web = crate::DEFAULT_EXAMPLE.to_string();
+    let v2 = web
+        .replace("nginx-slim:0.7", "nginx-slim:0.8")
+        .replace("  replicas: 3", "  replicas: 3\n  updateStrategy:\n    rollingUpdate:\n      partition: 5");
+    let sim = verified_run(
+        "kubectl apply -f web.yaml\nsleep 30s\nkubectl apply -f v2.yaml\nsleep 30s\n",
+        &[("web.yaml", web), ("v2.yaml", v2)],
+    );
+    assert!(sim.cluster().pods.values().all(|p| p.is_running_and_ready()));
+}

@@ -90,6 +90,9 @@ impl Simulation {
             }
         }
         let grace_seconds = self.profile.node_monitor_grace_ms / 1000;
+        for (ns, name) in &names {
+            self.cluster.reindex_pod(&(ns.clone(), name.clone()));
+        }
         self.record(Reason::NodeNotReady { node: node.to_string(), grace_seconds, pods: names });
         for (pod, uid, delay) in evict {
             self.enqueue(delay, Event::TaintEviction { pod: pod.clone(), uid });
