@@ -62,11 +62,11 @@ pub fn schedule(c: &Cluster, key: &Key, uid: &str, tie_break: u64) -> Vec<Action
         .iter()
         .filter_map(|k| c.claims.get(k))
         .filter(|claim| {
-            !claim
+            claim
                 .storage_class
                 .as_deref()
                 .and_then(|name| c.classes.get(name))
-                .is_some_and(|cl| cl.class.provisioner != "kubernetes.io/no-provisioner")
+                .is_none_or(|cl| cl.class.provisioner == "kubernetes.io/no-provisioner")
         })
         .collect();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
