@@ -39,6 +39,9 @@ impl fmt::Display for Diagnostic {
 /// Limits that keep a hostile paste from freezing the page.
 pub const MAX_MANIFEST_BYTES: usize = 1 << 20;
 pub const MAX_DOCUMENTS: usize = 500;
+/// Deeper flow nesting (`[[[...`, `{{{...`) is refused before parsing:
+/// serde_yaml takes quadratic time on it, and manifests never need it.
+pub const MAX_FLOW_DEPTH: usize = 64;
 
 /// A parsed document: its value (if the YAML was readable) and where it is.
 #[derive(Clone, Debug)]
@@ -123,6 +126,13 @@ fn parse_document(chunk: &str) -> Result<Value, (usize, usize, String)> {
     if let Some((line, column)) = find_alias(chunk) {
         return Err((line, column, "YAML aliases (*name) are not supported".to_string()));
     }
+    if let Some((line, column)) = find_deep_flow(chunk) {
+        return Err((
+            line,
+            column,
+            format!("flow collections nested deeper than {MAX_FLOW_DEPTH} levels are not supported"),
+        ));
+    }
     match serde_yaml::from_str::<Value>(chunk) {
         Ok(v) => Ok(v),
         Err(e) => {
@@ -135,6 +145,33 @@ fn parse_document(chunk: &str) -> Result<Value, (usize, usize, String)> {
             Err((line, column, format!("error converting YAML to JSON: yaml: {msg}")))
         }
     }
+}
+
+/// The position where `[`/`{` nesting (outside quotes and comments) first
+/// exceeds [`MAX_FLOW_DEPTH`].
+fn find_deep_flow(chunk: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    let (mut in_single, mut in_double) = (false, false);
+    for (i, line) in chunk.lines().enumerate() {
+        let mut prev = ' ';
+        for (col, c) in line.char_indices() {
+            match c {
+                '#' if !in_single && !in_double && (prev == ' ' || col == 0) => break,
+                '\'' if !in_double => in_single = !in_single,
+                '"' if !in_single => in_double = !in_double,
+                '[' | '{' if !in_single && !in_double => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Some((i + 1, col + 1));
+                    }
+                }
+                ']' | '}' if !in_single && !in_double => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            prev = c;
+        }
+    }
+    None
 }
 
 fn find_alias(chunk: &str) -> Option<(usize, usize)> {

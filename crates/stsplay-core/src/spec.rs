@@ -1603,7 +1603,11 @@ fn decode_claim_spec(spec: Option<Reader<'_>>, path: &str, errs: &mut Errors) ->
                             out.request = q;
                         }
                     }
-                    Err(m) => errs.invalid(&format!("{rpath}.{key}[storage]"), format!("\"{v}\""), &m),
+                    Err(m) => {
+                        // Reported once: the request exists, it is just malformed.
+                        found_request |= key == "requests";
+                        errs.invalid(&format!("{rpath}.{key}[storage]"), format!("\"{v}\""), &m)
+                    }
                 }
             }
         }
@@ -1696,8 +1700,10 @@ fn decode_service(spec: Option<Reader<'_>>, meta: ObjectMeta, errs: &mut Errors)
     if out.ports.is_empty() && !out.is_headless() && out.service_type != "ExternalName" {
         errs.required("spec.ports", "");
     }
-    if out.ports.len() > 1 && out.ports.iter().any(|p| p.name.is_none()) {
-        errs.required("spec.ports[0].name", "");
+    if out.ports.len() > 1 {
+        if let Some(i) = out.ports.iter().position(|p| p.name.is_none()) {
+            errs.required(&format!("spec.ports[{i}].name"), "");
+        }
     }
     Object::Service(out)
 }

@@ -754,6 +754,10 @@ fn rollout(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
         Ok(t) => t,
         Err(e) => return fail(e),
     };
+    // A missing object is refused before any time passes.
+    if let Err(e) = rollout_message(sim, &key) {
+        return fail(e);
+    }
     // kubectl's first GET happens after the controllers have seen whatever the
     // previous command changed: allow them their reaction latency first.
     let settle = sim.now_ms().saturating_add(sim.profile().controller_delay_ms);

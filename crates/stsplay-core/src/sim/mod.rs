@@ -388,7 +388,8 @@ impl Simulation {
 
     fn enqueue(&mut self, delay_ms: u64, event: Event) {
         self.seq += 1;
-        self.queue.insert((self.now_ms + delay_ms, self.seq), event);
+        // Saturating: a `sleep` can push the clock to the end of time.
+        self.queue.insert((self.now_ms.saturating_add(delay_ms), self.seq), event);
     }
 
     fn enqueue_set_sync(&mut self, key: &Key, delay_ms: u64) {
@@ -959,16 +960,19 @@ impl Simulation {
             Object::PersistentVolumeClaim(new) => {
                 let key = (new.meta.namespace.clone().unwrap_or_default(), new.meta.name.clone());
                 let old = self.cluster.claims.get(&key)?;
+                // Fields the manifest leaves out keep their stored values
+                // (the admitted class, the bound volume); requests may grow.
                 let mut new_spec = new.spec.clone();
                 if new_spec.storage_class_name.is_none() {
-                    new_spec.storage_class_name = old.spec.storage_class_name.clone();
+                    new_spec.storage_class_name = old.storage_class.clone();
                 }
-                let mut old_spec = old.spec.clone();
-                new_spec.request = old_spec.request.clone();
                 if new_spec.volume_name.is_none() {
-                    new_spec.volume_name = old_spec.volume_name.clone();
+                    new_spec.volume_name = old.volume.clone().or_else(|| old.spec.volume_name.clone());
                 }
-                old_spec.storage_class_name = new_spec.storage_class_name.clone().or(old_spec.storage_class_name);
+                new_spec.request = old.spec.request.clone();
+                let mut old_spec = old.spec.clone();
+                old_spec.storage_class_name = old.storage_class.clone();
+                old_spec.volume_name = old.volume.clone().or_else(|| old.spec.volume_name.clone());
                 (new_spec != old_spec).then(|| format!(
                     "The PersistentVolumeClaim \"{}\" is invalid: spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",
                     new.meta.name
