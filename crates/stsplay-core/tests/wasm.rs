@@ -180,6 +180,7 @@ macro_rules! scenario {
 }
 
 const SCENARIOS: &[(&str, &str, &str)] = &[
+    scenario!("namespaces-kind-default"),
     scenario!("events-kubelet-pulled-message"),
     scenario!("describe-pvc-terminating-lasts"),
     scenario!("describe-pod-last-state"),

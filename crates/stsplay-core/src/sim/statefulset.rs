@@ -243,7 +243,18 @@ fn sync_fast(c: &Cluster, key: &Key, si: &SetIndex, now: u64, max_unavailable_ga
         .next()
         .map(|o| format!("{}-{}", set.meta.name, o));
 
-    let default_class = c.default_class();
+    let cx = Ctx {
+        c,
+        key,
+        s,
+        monotonic,
+        now,
+        min_ready: 0,
+        default_class: c.default_class(),
+        current_revision,
+        update_revision: update_revision.as_ref(),
+        replica_count,
+    };
     let mut created_this_sync = 0;
     let mut blocked = false;
     // processReplica: healthy pods at their ordinal need nothing, so visit
@@ -255,72 +266,11 @@ fn sync_fast(c: &Cluster, key: &Key, si: &SetIndex, now: u64, max_unavailable_ga
         b: si.unhealthy.range(span(start, end)).copied().peekable(),
     };
     for ord in problems {
-        match pod_at(ord) {
-            Some(p) => {
-                if matches!(p.phase, PodPhase::Failed | PodPhase::Succeeded) {
-                    if !p.is_terminating() {
-                        actions.push(Action::DeletePod {
-                            pod: p.key(),
-                            reason_for: DeleteCause::Controller(Reason::DeleteFailedPod {
-                                namespace: key.0.clone(),
-                                set: set.meta.name.clone(),
-                                pod: p.name.clone(),
-                                phase: p.phase.as_str().to_string(),
-                            }),
-                        });
-                    }
-                    blocked = true;
-                    if monotonic {
-                        break;
-                    }
-                    continue;
-                }
-                let claims_present = || p.claim_keys.iter().all(|k| c.claims.contains_key(k));
-                if p.phase == PodPhase::Pending && p.deletion_ms.is_none() && !claims_present() {
-                    for claim in missing_claims(c, set, ord, default_class) {
-                        actions.push(create_claim_action(key, set, &p.name, claim));
-                    }
-                }
-                if monotonic && (p.is_terminating() || !p.is_running_and_available(0, now)) {
-                    blocked = true;
-                    break;
-                }
-            }
-            None => {
-                if let Some(claim) = terminating_claim(c, key, set, ord) {
-                    actions.push(Action::Record(Reason::ClaimBeingDeleted {
-                        namespace: key.0.clone(),
-                        set: set.meta.name.clone(),
-                        pod: format!("{}-{}", set.meta.name, ord),
-                        claim,
-                    }));
-                    blocked = true;
-                    if monotonic {
-                        break;
-                    }
-                    continue;
-                }
-                let revision: &Revision =
-                    if uses_current_revision(set, s, ord) { current_revision } else { update_revision.as_ref() };
-                let pod = new_pod(s, revision, ord);
-                for claim in missing_claims(c, set, ord, default_class) {
-                    actions.push(create_claim_action(key, set, &pod.name, claim));
-                }
-                let reason = Reason::CreatePod {
-                    namespace: key.0.clone(),
-                    set: set.meta.name.clone(),
-                    pod: pod.name.clone(),
-                    ordinal: ord,
-                    revision: revision.name.clone(),
-                    ordered: monotonic,
-                };
-                actions.push(Action::CreatePod { pod, reason });
-                created_this_sync += 1;
-                if monotonic {
-                    blocked = true;
-                    break;
-                }
-            }
+        let o = process_replica(&cx, ord, pod_at(ord), &mut actions);
+        blocked |= o.blocked;
+        created_this_sync += usize::from(o.created);
+        if o.stop {
+            break;
         }
     }
 
@@ -330,30 +280,9 @@ fn sync_fast(c: &Cluster, key: &Key, si: &SetIndex, now: u64, max_unavailable_ga
             si.present.range(end..).rev().chain(si.present.range(..start).rev()).copied().collect();
         for ord in condemned {
             let Some(p) = pod_at(ord) else { continue };
-            if p.is_terminating() {
-                if monotonic {
-                    blocked = true;
-                    break;
-                }
-                continue;
-            }
-            let is_first_unhealthy = first_unhealthy.as_deref() == Some(p.name.as_str());
-            if monotonic && !p.is_running_and_available(0, now) && !is_first_unhealthy {
-                blocked = true;
-                break;
-            }
-            actions.push(Action::DeletePod {
-                pod: p.key(),
-                reason_for: DeleteCause::Controller(Reason::DeleteCondemnedPod {
-                    namespace: key.0.clone(),
-                    set: set.meta.name.clone(),
-                    pod: p.name.clone(),
-                    ordinal: ord,
-                    replicas: replica_count,
-                }),
-            });
-            if monotonic {
-                blocked = true;
+            let o = process_condemned(&cx, ord, p, first_unhealthy.as_deref(), &mut actions);
+            blocked |= o.blocked;
+            if o.stop {
                 break;
             }
         }
@@ -416,6 +345,135 @@ fn sync_fast(c: &Cluster, key: &Key, si: &SetIndex, now: u64, max_unavailable_ga
     truncate_history(s, key, &live, &mut actions);
     actions.push(Action::UpdateSetStatus { set: key.clone(), status });
     actions
+}
+
+/// What a sync pass knows while it walks the set's pods.
+struct Ctx<'a> {
+    c: &'a Cluster,
+    key: &'a Key,
+    s: &'a SetState,
+    monotonic: bool,
+    now: u64,
+    min_ready: i32,
+    default_class: Option<&'a str>,
+    current_revision: &'a Revision,
+    update_revision: &'a Revision,
+    replica_count: i32,
+}
+
+/// What one `processReplica`/`processCondemned` call tells the loop.
+#[derive(Default)]
+struct Outcome {
+    blocked: bool,
+    created: bool,
+    stop: bool,
+}
+
+impl Outcome {
+    /// Blocked: OrderedReady stops here, Parallel goes on with the next pod.
+    fn blocked(monotonic: bool) -> Outcome {
+        Outcome { blocked: true, created: false, stop: monotonic }
+    }
+}
+
+/// `processReplica` for one ordinal in range: replace a Failed pod, make a
+/// pending pod's claims exist, create a missing pod (unless its claim is being
+/// deleted), and in OrderedReady stop at a pod that is not available.
+fn process_replica(cx: &Ctx<'_>, ord: i32, pod: Option<&Pod>, actions: &mut Vec<Action>) -> Outcome {
+    let (c, key, s) = (cx.c, cx.key, cx.s);
+    let set = &s.set;
+    match pod {
+        Some(p) => {
+            if matches!(p.phase, PodPhase::Failed | PodPhase::Succeeded) {
+                if !p.is_terminating() {
+                    actions.push(Action::DeletePod {
+                        pod: p.key(),
+                        reason_for: DeleteCause::Controller(Reason::DeleteFailedPod {
+                            namespace: key.0.clone(),
+                            set: set.meta.name.clone(),
+                            pod: p.name.clone(),
+                            phase: p.phase.as_str().to_string(),
+                        }),
+                    });
+                }
+                return Outcome::blocked(cx.monotonic);
+            }
+            let claims_present = || p.claim_keys.iter().all(|k| c.claims.contains_key(k));
+            if p.phase == PodPhase::Pending && p.deletion_ms.is_none() && !claims_present() {
+                // isPending: make sure its claims exist.
+                for claim in missing_claims(c, set, ord, cx.default_class) {
+                    actions.push(create_claim_action(key, set, &p.name, claim));
+                }
+            }
+            if cx.monotonic && (p.is_terminating() || !p.is_running_and_available(cx.min_ready, cx.now)) {
+                return Outcome { blocked: true, created: false, stop: true };
+            }
+            Outcome::default()
+        }
+        None => {
+            // createPersistentVolumeClaims: a claim that is being deleted fails
+            // the create ("pvc ... is being deleted"); the set waits for it to
+            // go and then creates a new one.
+            if let Some(claim) = terminating_claim(c, key, set, ord) {
+                actions.push(Action::Record(Reason::ClaimBeingDeleted {
+                    namespace: key.0.clone(),
+                    set: set.meta.name.clone(),
+                    pod: format!("{}-{}", set.meta.name, ord),
+                    claim,
+                }));
+                return Outcome::blocked(cx.monotonic);
+            }
+            let revision = if uses_current_revision(set, s, ord) { cx.current_revision } else { cx.update_revision };
+            let pod = new_pod(s, revision, ord);
+            for claim in missing_claims(c, set, ord, cx.default_class) {
+                actions.push(create_claim_action(key, set, &pod.name, claim));
+            }
+            let reason = Reason::CreatePod {
+                namespace: key.0.clone(),
+                set: set.meta.name.clone(),
+                pod: pod.name.clone(),
+                ordinal: ord,
+                revision: revision.name.clone(),
+                ordered: cx.monotonic,
+            };
+            actions.push(Action::CreatePod { pod, reason });
+            Outcome { blocked: cx.monotonic, created: true, stop: cx.monotonic }
+        }
+    }
+}
+
+/// `processCondemned` for one pod beyond the range: wait for a terminating
+/// pod (OrderedReady), wait while a predecessor is unhealthy unless this pod is
+/// the first unhealthy one, else delete it.
+fn process_condemned(
+    cx: &Ctx<'_>,
+    ord: i32,
+    p: &Pod,
+    first_unhealthy: Option<&str>,
+    actions: &mut Vec<Action>,
+) -> Outcome {
+    if p.is_terminating() {
+        return if cx.monotonic { Outcome::blocked(true) } else { Outcome::default() };
+    }
+    let is_first_unhealthy = first_unhealthy == Some(p.name.as_str());
+    if cx.monotonic && !p.is_running_and_available(cx.min_ready, cx.now) && !is_first_unhealthy {
+        return Outcome::blocked(true);
+    }
+    actions.push(Action::DeletePod {
+        pod: p.key(),
+        reason_for: DeleteCause::Controller(Reason::DeleteCondemnedPod {
+            namespace: cx.key.0.clone(),
+            set: cx.s.set.meta.name.clone(),
+            pod: p.name.clone(),
+            ordinal: ord,
+            replicas: cx.replica_count,
+        }),
+    });
+    if cx.monotonic {
+        Outcome::blocked(true)
+    } else {
+        Outcome::default()
+    }
 }
 
 /// Two ascending iterators merged into one ascending iterator.
@@ -482,32 +540,8 @@ pub fn sync_stateful_set_full(c: &Cluster, key: &Key, now: u64, max_unavailable_
     let set = &s.set;
     let mut actions = Vec::new();
 
-    // getStatefulSetRevisions: the update revision is the current template.
-    let update_name = revision_name(&set.meta.name, &set.spec.template.canonical);
-    let latest = s.revisions.iter().map(|r| r.revision).max().unwrap_or(0);
-    let update_revision: Cow<'_, Revision> = match s.revisions.iter().find(|r| r.name == update_name) {
-        // The equal revision is the newest: the template did not change.
-        Some(r) if r.revision == latest => Cow::Borrowed(r),
-        // An older equal revision (a rollback): it is renumbered to the newest.
-        Some(r) => {
-            let bumped = Revision { revision: latest + 1, ..r.clone() };
-            actions.push(Action::AddRevision { set: key.clone(), revision: bumped.clone() });
-            Cow::Owned(bumped)
-        }
-        None => {
-            let r = Revision {
-                name: update_name.clone(),
-                revision: latest + 1,
-                template: set.spec.template.clone(),
-                template_raw: s.manifest.get("spec").and_then(|sp| sp.get("template")).cloned().unwrap_or_default(),
-                created_ms: now,
-            };
-            actions.push(Action::AddRevision { set: key.clone(), revision: r.clone() });
-            Cow::Owned(r)
-        }
-    };
-    let current_revision: &Revision =
-        s.revisions.iter().find(|r| r.name == s.status.current_revision).unwrap_or(update_revision.as_ref());
+    let (update_revision, current) = revisions(s, key, now, &mut actions);
+    let current_revision: &Revision = current.unwrap_or(update_revision.as_ref());
 
     let start = set.spec.ordinals_start;
     let replica_count = set.spec.replicas.max(0);
@@ -567,85 +601,27 @@ pub fn sync_stateful_set_full(c: &Cluster, key: &Key, now: u64, max_unavailable_
         .find(|p| is_unavailable(p, min_ready, now))
         .map(|p| p.name.clone());
 
-    let default_class = c.default_class();
+    let cx = Ctx {
+        c,
+        key,
+        s,
+        monotonic,
+        now,
+        min_ready,
+        default_class: c.default_class(),
+        current_revision,
+        update_revision: update_revision.as_ref(),
+        replica_count,
+    };
     let mut created_this_sync = 0;
     let mut blocked = false;
     // processReplica for each ordinal.
     for ord in start..start + replica_count {
-        match replicas.get(&ord) {
-            Some(p) => {
-                if matches!(p.phase, PodPhase::Failed | PodPhase::Succeeded) {
-                    if !p.is_terminating() {
-                        actions.push(Action::DeletePod {
-                            pod: p.key(),
-                            reason_for: DeleteCause::Controller(Reason::DeleteFailedPod {
-                                namespace: key.0.clone(),
-                                set: set.meta.name.clone(),
-                                pod: p.name.clone(),
-                                phase: p.phase.as_str().to_string(),
-                            }),
-                        });
-                    }
-                    blocked = true;
-                    if monotonic {
-                        break;
-                    }
-                    continue;
-                }
-                let claims_present = || p.claim_keys.iter().all(|k| c.claims.contains_key(k));
-                if p.phase == PodPhase::Pending && p.deletion_ms.is_none() && !claims_present() {
-                    // isPending: make sure its claims exist.
-                    for claim in missing_claims(c, set, ord, default_class) {
-                        actions.push(create_claim_action(key, set, &p.name, claim));
-                    }
-                }
-                if monotonic && (p.is_terminating() || !p.is_running_and_available(min_ready, now)) {
-                    blocked = true;
-                    break;
-                }
-            }
-            None => {
-                // createPersistentVolumeClaims: a claim that is being deleted
-                // fails the create ("pvc ... is being deleted"); the set waits
-                // for it to go and then creates a new one.
-                let terminating = set.spec.volume_claim_templates.iter().find_map(|t| {
-                    let name = claim_name(&t.name, &set.meta.name, ord);
-                    c.claims.get(&(key.0.clone(), name.clone())).filter(|cl| cl.deletion_ms.is_some()).map(|_| name)
-                });
-                if let Some(claim) = terminating {
-                    actions.push(Action::Record(Reason::ClaimBeingDeleted {
-                        namespace: key.0.clone(),
-                        set: set.meta.name.clone(),
-                        pod: format!("{}-{}", set.meta.name, ord),
-                        claim,
-                    }));
-                    blocked = true;
-                    if monotonic {
-                        break;
-                    }
-                    continue;
-                }
-                let revision: &Revision =
-                    if uses_current_revision(set, s, ord) { current_revision } else { update_revision.as_ref() };
-                let pod = new_pod(s, revision, ord);
-                for claim in missing_claims(c, set, ord, default_class) {
-                    actions.push(create_claim_action(key, set, &pod.name, claim));
-                }
-                let reason = Reason::CreatePod {
-                    namespace: key.0.clone(),
-                    set: set.meta.name.clone(),
-                    pod: pod.name.clone(),
-                    ordinal: ord,
-                    revision: revision.name.clone(),
-                    ordered: monotonic,
-                };
-                actions.push(Action::CreatePod { pod, reason });
-                created_this_sync += 1;
-                if monotonic {
-                    blocked = true;
-                    break;
-                }
-            }
+        let o = process_replica(&cx, ord, replicas.get(&ord).copied(), &mut actions);
+        blocked |= o.blocked;
+        created_this_sync += usize::from(o.created);
+        if o.stop {
+            break;
         }
     }
 
@@ -678,30 +654,9 @@ pub fn sync_stateful_set_full(c: &Cluster, key: &Key, now: u64, max_unavailable_
     // processCondemned, highest ordinal first.
     if !blocked {
         for &(ord, p) in &condemned {
-            if p.is_terminating() {
-                if monotonic {
-                    blocked = true;
-                    break;
-                }
-                continue;
-            }
-            let is_first_unhealthy = first_unhealthy.as_deref() == Some(p.name.as_str());
-            if monotonic && !p.is_running_and_available(min_ready, now) && !is_first_unhealthy {
-                blocked = true;
-                break;
-            }
-            actions.push(Action::DeletePod {
-                pod: p.key(),
-                reason_for: DeleteCause::Controller(Reason::DeleteCondemnedPod {
-                    namespace: key.0.clone(),
-                    set: set.meta.name.clone(),
-                    pod: p.name.clone(),
-                    ordinal: ord,
-                    replicas: replica_count,
-                }),
-            });
-            if monotonic {
-                blocked = true;
+            let o = process_condemned(&cx, ord, p, first_unhealthy.as_deref(), &mut actions);
+            blocked |= o.blocked;
+            if o.stop {
                 break;
             }
         }
