@@ -347,3 +347,24 @@ fn fuzz_crashes_do_not_panic() {
     }
     assert!(panics.is_empty(), "panicked: {panics:?}");
 }
+
+/// A crash-looping pod and a sleep of centuries: every command stops at the
+/// event budget with a message saying so, the simulation stays usable, and
+/// its size stays bounded (`kubectl::MAX_EVENTS_PER_SIMULATION`).
+#[test]
+fn crash_loop_for_centuries_is_bounded() {
+    let dir = corpus_dir().join("fuzz-crashes");
+    let text = std::fs::read_to_string(dir.join("crash-loop-centuries.script")).unwrap_or_default();
+    let mut sim = Simulation::new(kubectl::script_seed(&text));
+    let results = kubectl::run_script(&mut sim, &text, &Corpus(dir));
+    let sleeps: Vec<_> = results.iter().filter(|r| r.command.starts_with("sleep")).collect();
+    assert_eq!(sleeps.len(), 10);
+    for r in &sleeps {
+        assert_eq!(r.exit_code, 1, "{}", r.output);
+        assert!(r.output.starts_with("sleep: stopped at "), "{}", r.output);
+    }
+    assert!(sleeps.last().is_some_and(|r| r.output.contains("this simulation has processed 2000000 events")));
+    assert!(sim.events_queued() <= kubectl::MAX_EVENTS_PER_SIMULATION + 1_000);
+    let last = results.last().map(|r| (r.exit_code, r.output.clone()));
+    assert!(last.as_ref().is_some_and(|(code, out)| *code == 0 && out.contains("web-1")), "{last:?}");
+}

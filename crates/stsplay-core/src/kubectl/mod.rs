@@ -49,7 +49,19 @@ pub struct CommandResult {
 pub const MAX_LINE_BYTES: usize = 16 * 1024;
 /// `kubectl rollout status` and `kubectl delete` give up after this much virtual time.
 pub const DEFAULT_WAIT_TIMEOUT_MS: u64 = 10 * 60 * 1000;
-const MAX_EVENTS_PER_WAIT: usize = 1_000_000;
+/// Events one command may process: ample for a 10,000-pod rollout (about
+/// ten events per pod), and at most a second or two of work.
+const MAX_EVENTS_PER_COMMAND: usize = 250_000;
+/// Events a whole simulation may process, which bounds the memory its step
+/// log takes however many commands a script has.
+pub const MAX_EVENTS_PER_SIMULATION: u64 = 2_000_000;
+
+/// What the next command may process: [`MAX_EVENTS_PER_COMMAND`], less
+/// whatever would take the simulation past [`MAX_EVENTS_PER_SIMULATION`].
+fn event_budget(sim: &Simulation) -> usize {
+    let left = MAX_EVENTS_PER_SIMULATION.saturating_sub(sim.events_queued());
+    usize::try_from(left).unwrap_or(usize::MAX).min(MAX_EVENTS_PER_COMMAND)
+}
 
 /// A transcript like a terminal session: `$ command`, its output, and
 /// `[exit N]` after a failing command. Scenario tests compare these.
@@ -139,8 +151,10 @@ fn run_argv(sim: &mut Simulation, argv: &[String], files: &dyn FileSource) -> (S
             [d] => match parse_duration_ms(d) {
                 Ok(ms) => {
                     let until = sim.now_ms().saturating_add(ms);
-                    sim.advance_to(until);
-                    ok(String::new())
+                    match sim.advance_to(until, event_budget(sim)) {
+                        Ok(()) => ok(String::new()),
+                        Err(stopped_ms) => fail(event_limit_message("sleep", sim, stopped_ms)),
+                    }
                 }
                 Err(e) => fail(format!("sleep: {e}")),
             },
@@ -476,10 +490,25 @@ fn scale(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
     }
 }
 
+/// Why a command stopped early: it needed more events than one command may
+/// process (a crash loop over years of virtual time, say).
+fn event_limit_message(command: &str, sim: &Simulation, stopped_ms: u64) -> String {
+    if sim.events_queued() >= MAX_EVENTS_PER_SIMULATION {
+        return format!(
+            "{command}: stopped at {}s of virtual time: this simulation has processed {MAX_EVENTS_PER_SIMULATION} events, the most stsplay allows; start a new one to continue",
+            stopped_ms / 1000
+        );
+    }
+    format!(
+        "{command}: stopped at {}s of virtual time after processing {MAX_EVENTS_PER_COMMAND} events, the most one command may process; run it again to continue",
+        stopped_ms / 1000
+    )
+}
+
 /// Processes events until `done` holds or virtual time passes `deadline_ms`.
 /// Returns whether `done` held.
 fn wait_until(sim: &mut Simulation, deadline_ms: u64, done: impl Fn(&Simulation) -> bool) -> bool {
-    for _ in 0..MAX_EVENTS_PER_WAIT {
+    for _ in 0..event_budget(sim) {
         if done(sim) {
             return true;
         }
@@ -761,13 +790,15 @@ fn rollout(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
     // kubectl's first GET happens after the controllers have seen whatever the
     // previous command changed: allow them their reaction latency first.
     let settle = sim.now_ms().saturating_add(sim.profile().controller_delay_ms);
-    sim.advance_to(settle);
+    if let Err(stopped_ms) = sim.advance_to(settle, event_budget(sim)) {
+        return fail(event_limit_message("error: rollout status", sim, stopped_ms));
+    }
     let deadline = sim.now_ms().saturating_add(timeout_ms);
     let mut out = String::new();
     // kubectl prints the status on every watch event of the object, so an
     // unchanged message repeats when the status changed in another field.
     let mut last_seen = None;
-    for _ in 0..MAX_EVENTS_PER_WAIT {
+    for _ in 0..event_budget(sim) {
         let observed = sim.cluster().sets.get(&key).map(|s| (s.generation, s.status.clone()));
         let (msg, done) = match rollout_message(sim, &key) {
             Ok(v) => v,

@@ -300,6 +300,11 @@ impl Simulation {
         &self.profile
     }
 
+    /// How many events have been queued so far (each is processed once).
+    pub fn events_queued(&self) -> u64 {
+        self.seq
+    }
+
     pub fn has_pending(&self) -> bool {
         !self.queue.is_empty()
     }
@@ -330,14 +335,30 @@ impl Simulation {
 
     /// Processes every event due at or before `until_ms`, then sets the clock
     /// to `until_ms` (the `sleep` command).
-    pub fn advance_to(&mut self, until_ms: u64) {
-        while let Some(t) = self.next_event_ms() {
-            if t > until_ms {
-                break;
+    ///
+    /// At most `max_events` events are processed: when a crash-looping pod
+    /// (or a very long sleep) would need more, the clock stops at the last
+    /// processed event and `Err(that time)` is returned, so no command can
+    /// freeze the page or exhaust memory.
+    pub fn advance_to(&mut self, until_ms: u64, max_events: usize) -> Result<(), u64> {
+        for _ in 0..max_events {
+            match self.next_event_ms() {
+                Some(t) if t <= until_ms => {
+                    self.process_next_event();
+                }
+                _ => {
+                    self.now_ms = self.now_ms.max(until_ms);
+                    return Ok(());
+                }
             }
-            self.process_next_event();
         }
-        self.now_ms = self.now_ms.max(until_ms);
+        match self.next_event_ms() {
+            Some(t) if t <= until_ms => Err(self.now_ms),
+            _ => {
+                self.now_ms = self.now_ms.max(until_ms);
+                Ok(())
+            }
+        }
     }
 
     /// Processes one event; false if the queue was empty.
