@@ -1187,6 +1187,12 @@ impl Simulation {
                         }
                     }
                     None => {
+                        // The node's kubelet labels the Node it registers with its
+                        // hostname and OS (`pkg/kubelet/kubelet_node_status.go`
+                        // `initialNode`); the local-path provisioner's volumes
+                        // select nodes by that hostname label.
+                        node.meta.labels.entry("kubernetes.io/hostname".to_string()).or_insert_with(|| name.clone());
+                        node.meta.labels.entry("kubernetes.io/os".to_string()).or_insert_with(|| "linux".to_string());
                         let index = self.cluster.nodes.values().map(|n| n.index).max().map_or(1, |i| i + 1);
                         self.cluster.nodes.insert(name.clone(), NodeState::new(node, index, now));
                         "created"
