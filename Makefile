@@ -13,6 +13,8 @@
 #     make build-release   trunk build --release -> dist/ (relocatable static site)
 #     make test-e2e        Playwright tests (node --test) against dist/ under a sub-path
 #   make screenshot      docs/screenshot.png from the release build
+#   make bench           every speed/size/memory figure beside its budget, and
+#                        docs/performance.md (slow, ~10 min; not part of `make test`)
 #
 # Each target runs scripts/install.sh first (once per make invocation); it only
 # installs what is missing, so repeated runs are quick.
@@ -41,7 +43,7 @@ CHROMEDRIVER ?= /usr/bin/chromedriver
 # Seconds wasm-bindgen-test-runner waits for a test binary (default 20 is tight on 2 cores).
 WASM_BINDGEN_TEST_TIMEOUT ?= 180
 
-.PHONY: install serve test test-native test-wasm-core test-wasm-web build-release test-e2e screenshot clean
+.PHONY: install serve test test-native test-wasm-core test-wasm-web build-release test-e2e screenshot bench clean
 
 install:
 	bash scripts/install.sh
@@ -75,6 +77,12 @@ test-e2e: build-release
 
 screenshot: build-release
 	node tests/e2e/screenshot.mjs
+
+# Builds dist/ itself (release) and installs twiggy on first use (install.sh --bench).
+# Exits 0 when figures are over budget: the table marks them OVER.
+bench:
+	bash scripts/install.sh --bench
+	node scripts/bench.mjs
 
 clean:
 	cargo clean

@@ -8,14 +8,27 @@
 #   - Debian's chromium + chromium-driver (apt) for browser tests
 #   - node_modules (npm ci): binaryen's wasm-opt and playwright-core
 #   - the crates in Cargo.lock (cargo fetch), so trunk can build offline
+# and, with --bench (`make bench` only, never `make test`):
+#   - twiggy (cargo install), for the wasm size breakdown
+#   - perf (Debian's linux-perf), for the native profile; optional: without it
+#     `make bench` falls back to valgrind's callgrind, or skips the profile
 #
 # Works unattended (CI=true, no stdin). Run from anywhere; it cd's to the repo root.
 set -euo pipefail
+
+BENCH=0
+for arg in "$@"; do
+    case "$arg" in
+        --bench) BENCH=1 ;;
+        *) printf '[install] unknown argument: %s (usage: install.sh [--bench])\n' "$arg" >&2; exit 2 ;;
+    esac
+done
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 TRUNK_VERSION="0.21.14"
+TWIGGY_VERSION="0.8.0"
 export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export DEBIAN_FRONTEND=noninteractive
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
@@ -108,4 +121,25 @@ esac
 say "cargo fetch: running"
 cargo fetch --quiet
 say "cargo fetch: done"
+
+# --- bench-only tools (make bench) ----------------------------------------------
+if [ "$BENCH" = 1 ]; then
+    have_twiggy="$(twiggy --version 2>/dev/null | awk '{print $2}' || true)"
+    if [ "$have_twiggy" = "$TWIGGY_VERSION" ]; then
+        say "twiggy $TWIGGY_VERSION: present"
+    else
+        say "twiggy $TWIGGY_VERSION: installing (found: ${have_twiggy:-none}; takes a few minutes)"
+        cargo install twiggy --version "$TWIGGY_VERSION" --locked --force
+    fi
+    if command -v perf >/dev/null && perf --version >/dev/null 2>&1; then
+        say "perf: present"
+    else
+        SUDO=""
+        if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null; then SUDO="sudo -n"; fi
+        say "perf: installing linux-perf (apt; optional, the profile falls back to valgrind)"
+        { $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q \
+            && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends linux-perf; } \
+            </dev/null || say "perf: could not install linux-perf; going on without it"
+    fi
+fi
 say "all tools ready"

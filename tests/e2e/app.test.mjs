@@ -3,74 +3,29 @@
 //
 // dist/ is served under a sub-path to prove the site is relocatable.
 
-import { test, before, after, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
-import { startServer } from './server.mjs';
 import {
   DIST_DIR,
-  RESULTS_DIR,
   TEST_TIMEOUT_MS,
   assertDistBuilt,
   button,
-  crashBanner,
-  launchBrowser,
   loadApp,
   manifests,
-  openPage,
   poll,
   readTable,
   stepOnce,
   stepUntilReady,
 } from './harness.mjs';
+import { useSuite } from './suite.mjs';
 
-let server;
-let browser;
-let current; // { context, page, errors } of the running test
-
-before(async () => {
-  assertDistBuilt();
-  fs.mkdirSync(RESULTS_DIR, { recursive: true });
-  server = await startServer({ root: DIST_DIR, basePath: '/stsplay/some/sub/path/' });
-  browser = await launchBrowser();
-}, { timeout: TEST_TIMEOUT_MS });
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-}, { timeout: TEST_TIMEOUT_MS });
-
-async function newPage() {
-  current = await openPage(browser);
-  return current;
-}
-
-// Every browser test must finish without page errors, console errors, failed or
-// 4xx/5xx requests, requests outside the sub-path, or the crash banner.
-afterEach(async (t) => {
-  if (!current) return;
-  const { context, page, errors } = current;
-  current = undefined;
-  try {
-    const crashed = await crashBanner(page).count();
-    await page
-      .screenshot({ path: path.join(RESULTS_DIR, `${slug(t.name)}.png`), fullPage: true, timeout: 10_000 })
-      .catch(() => {});
-    assert.equal(crashed, 0, 'the "stsplay crashed" banner is shown');
-    assert.deepEqual(errors, [], 'page errors / console errors / failed requests');
-    assert.deepEqual(server.outside, [], 'requests outside the sub-path (absolute URLs in the build?)');
-  } finally {
-    server.outside.length = 0;
-    await context.close().catch(() => {});
-  }
-}, { timeout: TEST_TIMEOUT_MS });
-
-const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const suite = useSuite();
+const newPage = () => suite.newPage();
 
 test('dist/index.html references its assets with relative URLs', () => {
   const html = fs.readFileSync(assertDistBuilt(), 'utf8');
-  const urls = [...html.matchAll(/\b(?:src|href)\s*=\s*["']([^"']*)["']/gi)].map((m) => m[1]);
+  const urls = [...html.matchAll(/\b(?:src|href|data-js|data-wasm)\s*=\s*["']([^"']*)["']/gi)].map((m) => m[1]);
   // module imports and init() arguments in trunk's inline loader script
   const scriptUrls = [...html.matchAll(/(?:from\s+|import\s*\(\s*|module_or_path\s*:\s*|init\s*\(\s*)["']([^"']+)["']/g)].map(
     (m) => m[1],
@@ -86,6 +41,7 @@ test('dist/index.html references its assets with relative URLs', () => {
 test('the server sends .wasm as application/wasm under the sub-path', async () => {
   const wasm = fs.readdirSync(DIST_DIR).find((f) => f.endsWith('.wasm'));
   assert.ok(wasm, 'no .wasm file in dist/');
+  const server = suite.server();
   const res = await fetch(server.url + wasm);
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('content-type'), 'application/wasm');
@@ -98,7 +54,7 @@ test('the server sends .wasm as application/wasm under the sub-path', async () =
 
 test('apply the default example and step until web-0..2 are Running', { timeout: TEST_TIMEOUT_MS }, async () => {
   const { page } = await newPage();
-  await loadApp(page, server.url);
+  await loadApp(page, suite.server().url);
 
   const yaml = await manifests(page).inputValue();
   assert.match(yaml, /kind:\s*StatefulSet/, 'Manifests is pre-filled with a StatefulSet');
@@ -132,7 +88,7 @@ test('apply the default example and step until web-0..2 are Running', { timeout:
 
 test('invalid YAML shows an error with line and column and leaves the cluster unchanged', { timeout: TEST_TIMEOUT_MS }, async () => {
   const { page } = await newPage();
-  await loadApp(page, server.url);
+  await loadApp(page, suite.server().url);
 
   // Give the cluster some state first, so "unchanged" means something.
   await button(page, 'Apply').click();

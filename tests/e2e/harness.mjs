@@ -54,21 +54,51 @@ export async function launchBrowser() {
 }
 
 /**
- * Open a page that records page errors, console errors, failed requests and
- * HTTP errors into `errors` (the favicon the browser asks for by itself is ignored).
+ * Open a page that records page errors, console errors, failed requests, HTTP
+ * errors and Content-Security-Policy violations into `errors` (the favicon the
+ * browser asks for by itself is ignored), every request URL into `requests`, and
+ * every `window.alert/confirm/prompt` dialog into `dialogs` (dismissed at once).
  */
 export async function openPage(browser, { width = 1280, height = 900 } = {}) {
   const context = await browser.newContext({ viewport: { width, height } });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const errors = [];
+  const requests = [];
+  const dialogs = [];
+  const cspViolations = [];
   const isFavicon = (url) => /\/favicon\.ico(\?|$)/.test(url ?? '');
+  // securitypolicyviolation events, reported through a binding (survives reloads).
+  await page.exposeBinding('__stsplayReportCsp', (_source, v) => {
+    cspViolations.push(v);
+    errors.push(`CSP violation: ${v.directive} blocked ${v.blockedURI || '(inline)'} at ${v.source}`);
+  });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__stsplayReportCsp({
+        directive: e.effectiveDirective,
+        blockedURI: e.blockedURI,
+        source: `${e.sourceFile}:${e.lineNumber}`,
+        sample: e.sample,
+      });
+    });
+  });
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.stack ?? err.message ?? err}`));
   page.on('console', (msg) => {
+    const text = msg.text();
+    if (/Content[- ]Security[- ]Policy/i.test(text)) {
+      errors.push(`console (CSP): ${text}`);
+      return;
+    }
     if (msg.type() !== 'error') return;
     if (isFavicon(msg.location()?.url)) return;
-    errors.push(`console.error: ${msg.text()}`);
+    errors.push(`console.error: ${text}`);
   });
+  page.on('dialog', (dialog) => {
+    dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    dialog.dismiss().catch(() => {});
+  });
+  page.on('request', (req) => requests.push(req.url()));
   page.on('requestfailed', (req) => {
     if (isFavicon(req.url())) return;
     errors.push(`request failed: ${req.url()} (${req.failure()?.errorText})`);
@@ -78,7 +108,7 @@ export async function openPage(browser, { width = 1280, height = 900 } = {}) {
       errors.push(`HTTP ${res.status()}: ${res.url()}`);
     }
   });
-  return { context, page, errors };
+  return { context, page, errors, requests, dialogs, cspViolations };
 }
 
 /** Poll `fn` until it returns a truthy value; throw `message` after `timeout` ms. */
@@ -100,6 +130,25 @@ export const button = (page, name) => page.getByRole('button', { name, exact: tr
 export const table = (page, name) => page.getByRole('table', { name, exact: true });
 export const stepLog = (page) => page.getByRole('list', { name: 'Step log', exact: true });
 export const crashBanner = (page) => page.getByRole('alert').filter({ hasText: 'stsplay crashed' });
+export const stepLogItems = (page) => stepLog(page).getByRole('listitem');
+
+/** The localStorage key the app keeps the editor's text and the seed under. */
+export const STORAGE_KEY = 'stsplay.scenario.v1';
+/** The performance.mark the app sets after its first render. */
+export const FIRST_RENDER_MARK = 'stsplay:first-render';
+
+/** Replace the editor's text (fires the input event the app listens to). */
+export async function setManifests(page, text) {
+  await manifests(page).fill(text);
+}
+
+/** The saved scenario ({manifests, seed}) or null. */
+export async function savedScenario(page) {
+  return page.evaluate((key) => {
+    const raw = localStorage.getItem(key);
+    return raw === null ? null : JSON.parse(raw);
+  }, STORAGE_KEY);
+}
 
 /** Load the app and wait until the wasm has rendered the editor and buttons. */
 export async function loadApp(page, url) {

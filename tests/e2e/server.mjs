@@ -3,7 +3,8 @@
 // Serves a directory (normally the release build in dist/) UNDER A SUB-PATH, e.g.
 // http://127.0.0.1:<ephemeral>/stsplay/some/sub/path/, so the tests prove the build is a
 // relocatable static site. Requests outside the sub-path get 404 and are recorded in
-// `outside`, so a test can assert the app never asked for an absolute URL.
+// `outside`, so a test can assert the app never asked for an absolute URL. Every
+// response carries the site's Content-Security-Policy header (CSP below).
 
 import http from 'node:http';
 import fs from 'node:fs/promises';
@@ -31,18 +32,38 @@ export const CONTENT_TYPES = {
   '.woff2': 'font/woff2',
 };
 
+/**
+ * The Content-Security-Policy the site is meant to be served with. web/index.html
+ * carries the same policy in a <meta> minus `frame-ancestors` (which browsers ignore
+ * in a <meta>); a test checks that the two agree.
+ */
+export const CSP_DIRECTIVES = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  'frame-ancestors *',
+];
+export const CSP = CSP_DIRECTIVES.join('; ');
+
 export function contentType(file) {
   return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
 /**
  * Start serving `root` at `http://127.0.0.1:<ephemeral port><basePath>`.
- * @param {{root: string, basePath?: string}} options
+ * `csp: false` leaves out the Content-Security-Policy header (only to compare
+ * with builds from before the site was CSP-clean).
+ * @param {{root: string, basePath?: string, csp?: boolean}} options
  * @returns {Promise<{url: string, port: number, basePath: string,
  *   requests: {method: string, url: string, status: number}[],
  *   outside: string[], close: () => Promise<void>}>}
  */
-export async function startServer({ root, basePath = '/stsplay/some/sub/path/' }) {
+export async function startServer({ root, basePath = '/stsplay/some/sub/path/', csp = true }) {
   if (!basePath.startsWith('/') || !basePath.endsWith('/')) {
     throw new Error(`basePath must start and end with "/": ${basePath}`);
   }
@@ -53,7 +74,12 @@ export async function startServer({ root, basePath = '/stsplay/some/sub/path/' }
   const server = http.createServer(async (req, res) => {
     const send = (status, body, headers = {}) => {
       requests.push({ method: req.method, url: req.url, status });
-      res.writeHead(status, { 'Cache-Control': 'no-store', ...headers });
+      res.writeHead(status, {
+        'Cache-Control': 'no-store',
+        ...(csp ? { 'Content-Security-Policy': CSP } : {}),
+        'X-Content-Type-Options': 'nosniff',
+        ...headers,
+      });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
     try {

@@ -123,10 +123,7 @@ mod tests {
         ];
         assert_eq!(
             status_counts(&sts("web"), &pods),
-            vec![
-                ("Running".to_string(), 2),
-                ("ContainerCreating".to_string(), 1)
-            ]
+            vec![("Running".to_string(), 2), ("ContainerCreating".to_string(), 1)]
         );
         assert_eq!(sts_ready(&sts("web")), "1/3");
     }

@@ -6,11 +6,13 @@
 pub mod format;
 pub mod panic;
 pub mod state;
+pub mod storage;
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use gloo_timers::callback::Interval;
-use stsplay_core::{Simulation, Snapshot};
+use stsplay_core::{Simulation, Snapshot, Step};
 use web_sys::{Element, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -20,18 +22,57 @@ pub use state::{Action, State, Status};
 /// Milliseconds between steps while playing.
 pub const PLAY_INTERVAL_MS: u32 = 300;
 
+/// The step log shows at least this many of the newest steps, and fewer than
+/// `STEP_LOG_LIMIT + STEP_LOG_CHUNK` (rendering thousands of list items on
+/// every step would make stepping slow).
+pub const STEP_LOG_LIMIT: usize = 200;
+
+/// Older steps are hidden in chunks of this many, so that the list's first
+/// item changes only once per chunk: in between, a Step appends items and a
+/// Back removes them at the end, which the keyed diff does without moving any
+/// DOM node (a window sliding by one item on every step would move them all).
+pub const STEP_LOG_CHUNK: usize = 100;
+
+/// The `performance.mark` set once the first render, with the restored (or
+/// default) scenario applied, is in the DOM. `make bench` reads its time.
+pub const FIRST_RENDER_MARK: &str = "stsplay:first-render";
+
+/// The saved scenario if there is one, else the default example.
+fn initial_state() -> State {
+    match storage::load() {
+        Some(saved) => State::with_seed(&saved.manifests, saved.seed),
+        None => State::default(),
+    }
+}
+
 /// The whole playground.
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(State::default);
+    let state = use_reducer(initial_state);
+
+    // Effects run after the render is in the DOM: mark the first one.
+    use_effect_with((), |_| {
+        if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = performance.mark(FIRST_RENDER_MARK);
+        }
+    });
+
+    // Nothing lost: save the editor's text and the seed whenever they change
+    // (not on the first render: that is what was loaded, or the default).
+    {
+        let loaded = use_mut_ref(|| true);
+        use_effect_with((Rc::clone(&state.editor), state.seed), move |(editor, seed)| {
+            if !std::mem::replace(&mut *loaded.borrow_mut(), false) {
+                storage::save(&storage::Saved { manifests: editor.to_string(), seed: *seed });
+            }
+        });
+    }
 
     // Play: one Tick per interval while `playing`; dropping the Interval stops it.
     {
         let dispatcher = state.dispatcher();
         use_effect_with(state.playing, move |playing| {
-            let interval = playing.then(|| {
-                Interval::new(PLAY_INTERVAL_MS, move || dispatcher.dispatch(Action::Tick))
-            });
+            let interval = playing.then(|| Interval::new(PLAY_INTERVAL_MS, move || dispatcher.dispatch(Action::Tick)));
             move || drop(interval)
         });
     }
@@ -93,7 +134,7 @@ pub fn app() -> Html {
                     <textarea id="manifests" class="editor" spellcheck="false"
                         autocomplete="off" autocapitalize="off" wrap="off"
                         aria-describedby="manifests-hint"
-                        value={state.editor.clone()} {oninput} {onkeydown} />
+                        value={AttrValue::from(Rc::clone(&state.editor))} {oninput} {onkeydown} />
                     <p id="manifests-hint" class="hint">
                         { "Ctrl+Enter applies, like kubectl apply -f. Reset starts a new cluster." }
                     </p>
@@ -147,11 +188,18 @@ impl PartialEq for SimProps {
     }
 }
 
-/// The step log, newest at the bottom and scrolled into view.
+/// The step log, newest at the bottom and scrolled into view; only the newest
+/// steps are shown (see [`STEP_LOG_LIMIT`]).
 #[function_component(StepLog)]
 fn step_log(props: &SimProps) -> Html {
     let list = use_node_ref();
+    // Rendered entries by step index, with the step they were made from: a
+    // recorded step never changes, so an entry is formatted once, not on every
+    // Step (Back and a new Step can record a different step at an index, hence
+    // the comparison). Holds copies of steps, never a Simulation.
+    let cache = use_mut_ref(BTreeMap::<usize, (Step, Rc<StepView>)>::new);
     let steps = props.sim.steps();
+    let hidden = steps.len().saturating_sub(STEP_LOG_LIMIT) / STEP_LOG_CHUNK * STEP_LOG_CHUNK;
     {
         let list = list.clone();
         use_effect_with(steps.len(), move |_| {
@@ -160,24 +208,80 @@ fn step_log(props: &SimProps) -> Html {
             }
         });
     }
+    let items: Vec<Html> = {
+        let mut cache = cache.borrow_mut();
+        cache.retain(|index, _| (hidden..steps.len()).contains(index));
+        (hidden..steps.len())
+            .map(|index| {
+                let step = &steps[index];
+                let view = match cache.get(&index) {
+                    Some((cached, view)) if cached == step => Rc::clone(view),
+                    _ => {
+                        let view = Rc::new(StepView::new(step));
+                        cache.insert(index, (step.clone(), Rc::clone(&view)));
+                        view
+                    }
+                };
+                html! { <StepItem key={index} {view} /> }
+            })
+            .collect()
+    };
     html! {
         <section class="log" aria-labelledby="log-heading">
             <h2 id="log-heading">{ "Steps" }</h2>
             if steps.is_empty() {
                 <p class="empty">{ "No steps yet: press Step or Play." }</p>
             }
-            <ol aria-label="Step log" class="steps" ref={list} tabindex="0">
-                { for steps.iter().map(|step| html! {
-                    <li key={step.index}>
-                        <span class="t">{ format!("{} s", format::seconds(step.time_ms)) }</span>
-                        { " " }
-                        <span class="msg">{ step.message() }</span>
-                        { " " }
-                        <a href={step.reason.upstream()} target="_blank" rel="noopener">{ "upstream" }</a>
-                    </li>
-                }) }
+            if hidden > 0 {
+                <p class="empty">{ format!("{hidden} earlier step{} not shown.", if hidden == 1 { "" } else { "s" }) }</p>
+            }
+            <ol aria-label="Step log" class="steps" ref={list} tabindex="0" start={(hidden + 1).to_string()}>
+                { for items }
             </ol>
         </section>
+    }
+}
+
+/// One step log entry, formatted.
+#[derive(Debug, PartialEq)]
+struct StepView {
+    time: String,
+    message: String,
+    upstream: AttrValue,
+}
+
+impl StepView {
+    fn new(step: &Step) -> StepView {
+        StepView {
+            time: format!("{} s", format::seconds(step.time_ms)),
+            message: step.message(),
+            upstream: AttrValue::from(step.reason.upstream()),
+        }
+    }
+}
+
+#[derive(Properties, Clone)]
+struct StepItemProps {
+    view: Rc<StepView>,
+}
+
+impl PartialEq for StepItemProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.view, &other.view)
+    }
+}
+
+#[function_component(StepItem)]
+fn step_item(props: &StepItemProps) -> Html {
+    let view = &*props.view;
+    html! {
+        <li>
+            <span class="t">{ &view.time }</span>
+            { " " }
+            <span class="msg">{ &view.message }</span>
+            { " " }
+            <a href={view.upstream.clone()} target="_blank" rel="noopener">{ "upstream" }</a>
+        </li>
     }
 }
 

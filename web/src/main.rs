@@ -2,5 +2,6 @@
 
 fn main() {
     stsplay_web::install_panic_hook();
+    stsplay_web::panic::install_test_panic_trigger();
     yew::Renderer::<stsplay_web::App>::new().render();
 }

@@ -2,7 +2,9 @@
 //! shows a visible "stsplay crashed" banner, so a panic never leaves a frozen
 //! page that looks alive. The banner is built with plain DOM calls (no
 //! innerHTML) and its Reload button works even if wasm can no longer run: it
-//! is a submit button of a GET form whose action is the page itself.
+//! is a submit button of a GET form whose action is the page itself. Reload
+//! loses nothing: the editor's text and the seed are in `localStorage`
+//! ([`crate::storage`]), saved on every change, and restored on load.
 
 use std::panic::PanicHookInfo;
 
@@ -13,12 +15,31 @@ use web_sys::{Document, Element, Event, HtmlElement};
 /// The banner's element id (only one banner is ever shown).
 pub const CRASH_BANNER_ID: &str = "stsplay-crash";
 
+/// A `window` event that makes the app panic on purpose, so that end-to-end
+/// tests can check the crash banner and that Reload keeps the user's work
+/// (tests/e2e). Only a script running in the page can dispatch it (no URL or
+/// user gesture can), and such a script could break the page anyway; with the
+/// page's CSP, the only scripts are stsplay's own and a test driver's.
+pub const TEST_PANIC_EVENT: &str = "stsplay:test-panic";
+
 /// Install the hook. Call before rendering (yew keeps a custom hook).
 pub fn install_panic_hook() {
     yew::set_custom_panic_hook(Box::new(|info: &PanicHookInfo<'_>| {
         console_error_panic_hook::hook(info);
         show_crash_banner(&panic_message(info));
     }));
+}
+
+/// Listen for [`TEST_PANIC_EVENT`] on `window` and panic when it comes.
+pub fn install_test_panic_trigger() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let trigger = Closure::<dyn FnMut(Event)>::new(|_: Event| {
+        panic!("test panic requested by the {TEST_PANIC_EVENT} event");
+    });
+    let _ = window.add_event_listener_with_callback(TEST_PANIC_EVENT, trigger.as_ref().unchecked_ref());
+    trigger.forget();
 }
 
 /// The panic's own message, without the location.
@@ -45,14 +66,8 @@ pub fn show_crash_banner(message: &str) -> Option<Element> {
         Some(body) => body.into(),
         None => document.document_element()?.into(),
     };
-    parent
-        .insert_before(&banner, parent.first_child().as_ref())
-        .ok()?;
-    if let Some(button) = banner
-        .query_selector("button")
-        .ok()
-        .flatten()
-        .and_then(|b| b.dyn_into::<HtmlElement>().ok())
+    parent.insert_before(&banner, parent.first_child().as_ref()).ok()?;
+    if let Some(button) = banner.query_selector("button").ok().flatten().and_then(|b| b.dyn_into::<HtmlElement>().ok())
     {
         let _ = button.focus();
     }

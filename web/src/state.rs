@@ -1,8 +1,25 @@
 //! The app state and its pure reducer (the `function_todomvc` pattern).
 //!
-//! Nothing here touches the DOM: every user action is an [`Action`], and
-//! [`State::apply_action`] turns one state into the next. The Yew glue is the
-//! [`Reducible`] impl at the bottom.
+//! Nothing here touches the DOM or storage: every user action is an
+//! [`Action`], and [`State::apply_action`] turns one state into the next. The
+//! Yew glue is the [`Reducible`] impl at the bottom.
+//!
+//! **Back** does not keep a deep clone of every past simulation (a clone
+//! carries the whole cluster and step log: at 200 pods and 10,000 steps, 1,000
+//! of them would need gigabytes). Instead the state keeps a *checkpoint* (a
+//! shared, immutable `Simulation`) and the inputs applied since it (a
+//! persistent list, shared between history entries); every
+//! [`checkpoint_every`] inputs the current simulation becomes the next
+//! checkpoint. A history entry is a checkpoint plus a prefix of the inputs;
+//! Back restores it by cloning the checkpoint and replaying the inputs, which
+//! gives exactly the same simulation (the core is deterministic). So at most
+//! `HISTORY_LIMIT / MIN_CHECKPOINT_EVERY + 2` simulations are kept, and Back
+//! costs one clone plus fewer than `checkpoint_every` steps.
+//!
+//! The spacing grows with the step log, because a clone carries the whole log
+//! (at 200 pods and 10,000 steps one clone is ~3.6 MB): kept simulations times
+//! their size stays roughly constant, and Back's replay grows like the clone
+//! that every Step already costs.
 
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -15,6 +32,83 @@ pub const HISTORY_LIMIT: usize = 1000;
 
 /// The `source` name passed to [`Simulation::apply`] for the editor's text.
 pub const EDITOR_SOURCE: &str = "manifests.yaml";
+
+/// Fewest inputs between two checkpoints of the Back history (module docs).
+pub const MIN_CHECKPOINT_EVERY: usize = 50;
+/// Most inputs between two checkpoints.
+pub const MAX_CHECKPOINT_EVERY: usize = 400;
+
+/// Inputs between two checkpoints when the simulation has recorded `steps`
+/// steps: 50 up to 2,000 steps, then one per 40 steps (250 at 10,000), at most 400.
+pub fn checkpoint_every(steps: usize) -> usize {
+    (steps / 40).clamp(MIN_CHECKPOINT_EVERY, MAX_CHECKPOINT_EVERY)
+}
+
+/// One input that changed the simulation; replaying the inputs since a
+/// checkpoint rebuilds the simulation exactly.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// A successful [`Simulation::apply`] of this text.
+    Apply(Rc<str>),
+    /// A [`Simulation::step`] whose result was kept.
+    Step,
+}
+
+impl Input {
+    fn replay(&self, sim: &mut Simulation) {
+        match self {
+            Input::Apply(text) => {
+                // It succeeded the first time; the same text on the same state succeeds again.
+                let _ = sim.apply(text, EDITOR_SOURCE);
+            }
+            Input::Step => {
+                sim.step();
+            }
+        }
+    }
+}
+
+/// A persistent list of inputs, newest first; tails are shared.
+#[derive(Debug)]
+struct InputLog {
+    input: Input,
+    /// Inputs in this list, this one included.
+    len: usize,
+    older: Option<Rc<InputLog>>,
+}
+
+/// How to rebuild a simulation: a checkpoint and the inputs applied since.
+#[derive(Clone, Debug)]
+pub struct Past {
+    checkpoint: Rc<Simulation>,
+    since: Option<Rc<InputLog>>,
+}
+
+impl Past {
+    /// Inputs to replay on top of the checkpoint.
+    pub fn replay_len(&self) -> usize {
+        self.since.as_ref().map_or(0, |l| l.len)
+    }
+
+    /// The simulation this entry stands for (the checkpoint itself, shared, if
+    /// nothing was applied since).
+    pub fn restore(&self) -> Rc<Simulation> {
+        let Some(log) = &self.since else {
+            return Rc::clone(&self.checkpoint);
+        };
+        let mut inputs = Vec::with_capacity(log.len);
+        let mut node = Some(log);
+        while let Some(n) = node {
+            inputs.push(&n.input);
+            node = n.older.as_ref();
+        }
+        let mut sim = (*self.checkpoint).clone();
+        for input in inputs.into_iter().rev() {
+            input.replay(&mut sim);
+        }
+        Rc::new(sim)
+    }
+}
 
 /// What the status line under the editor says.
 #[derive(Clone, Debug, PartialEq)]
@@ -37,26 +131,27 @@ impl From<&ApplyError> for ApplyFailure {
     fn from(err: &ApplyError) -> Self {
         ApplyFailure {
             message: err.to_string(),
-            diagnostics: err
-                .diagnostics
-                .iter()
-                .map(|d| format!("document {}, {d}", d.document))
-                .collect(),
+            diagnostics: err.diagnostics.iter().map(|d| format!("document {}, {d}", d.document)).collect(),
         }
     }
 }
 
 /// Everything the UI shows is derived from this.
 ///
-/// Cheap to clone: the simulation, its snapshot and the history are shared.
+/// Cheap to clone: the editor text, the simulation, its snapshot and the
+/// history are shared.
 #[derive(Clone, Debug)]
 pub struct State {
-    pub editor: String,
+    pub editor: Rc<str>,
+    /// The seed of the simulation (and of Reset's new one).
+    pub seed: u64,
     pub sim: Rc<Simulation>,
+    /// `sim` is `current.restore()`: the latest checkpoint and the inputs since.
+    current: Past,
     /// Derived from `sim` whenever it changes (see [`State::set_sim`]).
     pub snapshot: Rc<Snapshot>,
     /// Previous simulations, oldest first, at most [`HISTORY_LIMIT`].
-    pub history: Rc<VecDeque<Rc<Simulation>>>,
+    pub history: Rc<VecDeque<Past>>,
     pub playing: bool,
     pub status: Status,
 }
@@ -75,7 +170,7 @@ pub enum Action {
     TogglePlay,
     /// A timer tick while playing.
     Tick,
-    /// A new simulation with the default seed, then apply the editor's text.
+    /// A new simulation (same seed), then apply the editor's text.
     Reset,
 }
 
@@ -88,11 +183,18 @@ impl Default for State {
 impl State {
     /// A fresh simulation (default seed) with `manifests` applied.
     pub fn new(manifests: &str) -> Self {
-        let sim = Simulation::new(DEFAULT_SEED);
+        State::with_seed(manifests, DEFAULT_SEED)
+    }
+
+    /// A fresh simulation with `seed` and `manifests` applied.
+    pub fn with_seed(manifests: &str, seed: u64) -> Self {
+        let sim = Rc::new(Simulation::new(seed));
         let snapshot = Rc::new(sim.snapshot());
         let mut state = State {
-            editor: manifests.to_string(),
-            sim: Rc::new(sim),
+            editor: Rc::from(manifests),
+            seed,
+            current: Past { checkpoint: Rc::clone(&sim), since: None },
+            sim,
             snapshot,
             history: Rc::new(VecDeque::new()),
             playing: false,
@@ -100,6 +202,19 @@ impl State {
         };
         state.apply_editor(false);
         state
+    }
+
+    /// Simulations kept alive by the Back history (checkpoints), the current
+    /// one included; for tests and the memory budget.
+    pub fn retained_simulations(&self) -> usize {
+        let mut seen: Vec<*const Simulation> = vec![Rc::as_ptr(&self.sim)];
+        for past in self.history.iter().chain(std::iter::once(&self.current)) {
+            let p = Rc::as_ptr(&past.checkpoint);
+            if !seen.contains(&p) {
+                seen.push(p);
+            }
+        }
+        seen.len()
     }
 
     pub fn can_back(&self) -> bool {
@@ -110,24 +225,32 @@ impl State {
         self.sim.has_pending()
     }
 
-    /// The one place the simulation changes: keeps the snapshot in sync.
-    fn set_sim(&mut self, sim: Simulation, remember: bool) {
+    /// The one place the simulation changes: keeps the snapshot and the
+    /// replay log in sync. `input` is what turned `self.sim` into `sim`.
+    fn set_sim(&mut self, sim: Simulation, input: Input, remember: bool) {
         if remember {
             let history = Rc::make_mut(&mut self.history);
             if history.len() >= HISTORY_LIMIT {
                 history.pop_front();
             }
-            history.push_back(Rc::clone(&self.sim));
+            history.push_back(self.current.clone());
         }
         self.snapshot = Rc::new(sim.snapshot());
         self.sim = Rc::new(sim);
+        let len = self.current.replay_len() + 1;
+        if len >= checkpoint_every(self.sim.steps().len()) {
+            self.current = Past { checkpoint: Rc::clone(&self.sim), since: None };
+        } else {
+            self.current.since = Some(Rc::new(InputLog { input, len, older: self.current.since.take() }));
+        }
     }
 
     fn apply_editor(&mut self, remember: bool) {
         let mut next = (*self.sim).clone();
         match next.apply(&self.editor, EDITOR_SOURCE) {
             Ok(lines) => {
-                self.set_sim(next, remember);
+                let input = Input::Apply(Rc::clone(&self.editor));
+                self.set_sim(next, input, remember);
                 self.status = Status::Info(lines);
             }
             Err(err) => {
@@ -144,7 +267,7 @@ impl State {
         let mut next = (*self.sim).clone();
         let visible = next.step();
         if visible || next.now_ms() != self.sim.now_ms() || !next.has_pending() {
-            self.set_sim(next, visible);
+            self.set_sim(next, Input::Step, visible);
         }
         visible
     }
@@ -152,7 +275,11 @@ impl State {
     /// The pure transition function.
     pub fn apply_action(mut self, action: Action) -> State {
         match action {
-            Action::Edit(text) => self.editor = text,
+            Action::Edit(text) => {
+                if *self.editor != *text {
+                    self.editor = Rc::from(text);
+                }
+            }
             Action::Apply => self.apply_editor(true),
             Action::Step => {
                 if !self.step_once() {
@@ -164,8 +291,9 @@ impl State {
                 let previous = Rc::make_mut(&mut self.history).pop_back();
                 match previous {
                     Some(previous) => {
-                        self.snapshot = Rc::new(previous.snapshot());
-                        self.sim = previous;
+                        self.sim = previous.restore();
+                        self.snapshot = Rc::new(self.sim.snapshot());
+                        self.current = previous;
                     }
                     None => {
                         self.status = Status::Info(vec!["Nothing to go back to.".to_string()]);
@@ -187,8 +315,7 @@ impl State {
                 }
             }
             Action::Reset => {
-                let editor = std::mem::take(&mut self.editor);
-                self = State::new(&editor);
+                self = State::with_seed(&self.editor, self.seed);
             }
         }
         if self.playing && !self.has_pending() {
@@ -217,7 +344,7 @@ mod tests {
     #[test]
     fn starts_with_the_default_example_applied() {
         let state = State::default();
-        assert_eq!(state.editor, DEFAULT_EXAMPLE);
+        assert_eq!(&*state.editor, DEFAULT_EXAMPLE);
         assert!(!state.snapshot.statefulsets.is_empty());
         assert!(state.has_pending());
         assert!(!state.can_back());
@@ -246,9 +373,7 @@ mod tests {
         }
         let before = state.snapshot.clone();
         let sim_before = Rc::clone(&state.sim);
-        let state = state
-            .apply_action(Action::Edit("kind: [".to_string()))
-            .apply_action(Action::Apply);
+        let state = state.apply_action(Action::Edit("kind: [".to_string())).apply_action(Action::Apply);
         assert!(Rc::ptr_eq(&sim_before, &state.sim));
         assert_eq!(before, state.snapshot);
         match &state.status {
@@ -283,14 +408,60 @@ mod tests {
         assert_eq!(state.history.len(), HISTORY_LIMIT);
     }
 
+    /// What Back must return to: (steps recorded, clock, snapshot).
+    fn fingerprint(state: &State) -> (usize, u64, Snapshot) {
+        (steps(state), state.sim.now_ms(), state.sim.snapshot())
+    }
+
+    #[test]
+    fn back_replays_to_exactly_the_previous_simulation() {
+        // Enough inputs to cross several checkpoints, with applies in between.
+        let scaled = DEFAULT_EXAMPLE.replace("replicas: 3", "replicas: 12");
+        let mut state = State::default();
+        let mut expected = vec![fingerprint(&state)];
+        let actions = 3 * MIN_CHECKPOINT_EVERY + 7;
+        for i in 0..actions {
+            state = match i % 40 {
+                10 => state.apply_action(Action::Edit(scaled.clone())).apply_action(Action::Apply),
+                30 => state.apply_action(Action::Edit(DEFAULT_EXAMPLE.to_string())).apply_action(Action::Apply),
+                _ => state.apply_action(Action::Step),
+            };
+            // A remembered input adds a history entry; a kept invisible step
+            // (the clock moved) changes the current simulation only.
+            if state.history.len() + 1 > expected.len() {
+                expected.push(fingerprint(&state));
+            } else {
+                *expected.last_mut().unwrap() = fingerprint(&state);
+            }
+            assert_eq!(state.history.len() + 1, expected.len());
+        }
+        // Each action is at most one input: the first (empty) simulation, one
+        // checkpoint per MIN_CHECKPOINT_EVERY inputs (the log is short) and the current one.
+        assert!(state.history.len() > MIN_CHECKPOINT_EVERY, "{} history entries", state.history.len());
+        assert!(state.retained_simulations() >= 3);
+        assert!(state.retained_simulations() <= actions / MIN_CHECKPOINT_EVERY + 2);
+        // Back all the way, checking every state; then forward again from the middle.
+        while state.can_back() {
+            expected.pop();
+            state = state.apply_action(Action::Back);
+            assert_eq!(&fingerprint(&state), expected.last().unwrap());
+        }
+        assert_eq!(expected.len(), 1);
+        let replayed = state.clone().apply_action(Action::Step).apply_action(Action::Back);
+        assert_eq!(fingerprint(&replayed), fingerprint(&state));
+    }
+
+    #[test]
+    fn the_seed_is_kept_by_reset() {
+        let state = State::with_seed(DEFAULT_EXAMPLE, 42).apply_action(Action::Reset);
+        assert_eq!(state.seed, 42);
+    }
+
     #[test]
     fn reset_keeps_the_editor_and_starts_over() {
-        let state = State::default()
-            .apply_action(Action::Step)
-            .apply_action(Action::Step)
-            .apply_action(Action::Reset);
+        let state = State::default().apply_action(Action::Step).apply_action(Action::Step).apply_action(Action::Reset);
         assert_eq!(steps(&state), steps(&State::default()));
-        assert_eq!(state.editor, DEFAULT_EXAMPLE);
+        assert_eq!(&*state.editor, DEFAULT_EXAMPLE);
         assert!(!state.can_back());
     }
 }

@@ -27,16 +27,19 @@ impl Drop for Mounted {
     }
 }
 
+/// Mount a fresh app with no saved scenario (tests share one page's storage).
 async fn mount() -> Mounted {
+    stsplay_web::storage::clear();
+    mount_keeping_storage().await
+}
+
+async fn mount_keeping_storage() -> Mounted {
     let document = gloo_document();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
     let handle = yew::Renderer::<App>::with_root(root.clone()).render();
     flush().await;
-    Mounted {
-        root,
-        handle: Some(handle),
-    }
+    Mounted { root, handle: Some(handle) }
 }
 
 fn gloo_document() -> web_sys::Document {
@@ -45,9 +48,7 @@ fn gloo_document() -> web_sys::Document {
 
 fn all(root: &Element, selector: &str) -> Vec<Element> {
     let list = root.query_selector_all(selector).unwrap();
-    (0..list.length())
-        .map(|i| list.item(i).unwrap().dyn_into::<Element>().unwrap())
-        .collect()
+    (0..list.length()).map(|i| list.item(i).unwrap().dyn_into::<Element>().unwrap()).collect()
 }
 
 fn text(el: &Element) -> String {
@@ -69,22 +70,14 @@ async fn click(root: &Element, name: &str) {
 }
 
 fn textarea(root: &Element) -> HtmlTextAreaElement {
-    root.query_selector("textarea")
-        .unwrap()
-        .unwrap()
-        .dyn_into()
-        .unwrap()
+    root.query_selector("textarea").unwrap().unwrap().dyn_into().unwrap()
 }
 
 /// The table whose caption is `caption`.
 fn table(root: &Element, caption: &str) -> Element {
     all(root, "table")
         .into_iter()
-        .find(|t| {
-            t.query_selector("caption")
-                .unwrap()
-                .is_some_and(|c| text(&c) == caption)
-        })
+        .find(|t| t.query_selector("caption").unwrap().is_some_and(|c| text(&c) == caption))
         .unwrap_or_else(|| panic!("no table captioned {caption:?}"))
 }
 
@@ -94,10 +87,7 @@ fn headers(table: &Element) -> Vec<String> {
 
 /// Body rows as cell texts.
 fn rows(table: &Element) -> Vec<Vec<String>> {
-    all(table, "tbody tr")
-        .iter()
-        .map(|tr| all(tr, "td").iter().map(text).collect())
-        .collect()
+    all(table, "tbody tr").iter().map(|tr| all(tr, "td").iter().map(text).collect()).collect()
 }
 
 fn step_count(root: &Element) -> usize {
@@ -106,10 +96,9 @@ fn step_count(root: &Element) -> usize {
 
 fn pods_all_running(root: &Element) -> bool {
     let pods = rows(&table(root, "Pods"));
-    ["web-0", "web-1", "web-2"].iter().all(|name| {
-        pods.iter()
-            .any(|r| r.len() >= 3 && r[0] == *name && r[1] == "1/1" && r[2] == "Running")
-    })
+    ["web-0", "web-1", "web-2"]
+        .iter()
+        .all(|name| pods.iter().any(|r| r.len() >= 3 && r[0] == *name && r[1] == "1/1" && r[2] == "Running"))
 }
 
 #[wasm_bindgen_test]
@@ -119,33 +108,16 @@ async fn loads_with_the_default_example_and_four_tables() {
 
     let editor = textarea(root);
     assert!(editor.value().contains("kind: StatefulSet"));
-    let label = root
-        .query_selector("label[for='manifests']")
-        .unwrap()
-        .unwrap();
+    let label = root.query_selector("label[for='manifests']").unwrap().unwrap();
     assert_eq!(text(&label), "Manifests");
     assert_eq!(editor.id(), "manifests");
 
     let captions: Vec<String> = all(root, "table > caption").iter().map(text).collect();
-    for caption in [
-        "Pods",
-        "PersistentVolumeClaims",
-        "PersistentVolumes",
-        "DNS records",
-    ] {
-        assert!(
-            captions.iter().any(|c| c == caption),
-            "missing {caption}: {captions:?}"
-        );
+    for caption in ["Pods", "PersistentVolumeClaims", "PersistentVolumes", "DNS records"] {
+        assert!(captions.iter().any(|c| c == caption), "missing {caption}: {captions:?}");
     }
-    assert_eq!(
-        headers(&table(root, "Pods")),
-        ["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE"]
-    );
-    assert_eq!(
-        headers(&table(root, "DNS records")),
-        ["NAME", "TYPE", "DATA"]
-    );
+    assert_eq!(headers(&table(root, "Pods")), ["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE"]);
+    assert_eq!(headers(&table(root, "DNS records")), ["NAME", "TYPE", "DATA"]);
     for name in ["Apply", "Step", "Back", "Play", "Reset"] {
         button(root, name);
     }
@@ -153,6 +125,10 @@ async fn loads_with_the_default_example_and_four_tables() {
     let summary = text(&root.query_selector(".statefulsets").unwrap().unwrap());
     assert!(summary.contains("statefulset.apps/web"), "{summary}");
     assert!(text(&root.query_selector(".clock").unwrap().unwrap()).starts_with("t = "));
+    // The first render is marked for `make bench`.
+    let performance = web_sys::window().unwrap().performance().unwrap();
+    let marks = performance.get_entries_by_name(stsplay_web::FIRST_RENDER_MARK);
+    assert!(marks.length() >= 1);
 }
 
 #[wasm_bindgen_test]
@@ -162,11 +138,7 @@ async fn stepping_brings_up_three_ready_pods_and_their_dns() {
 
     let mut clicks = 0;
     while !pods_all_running(root) {
-        assert!(
-            clicks < 300,
-            "pods not Running after 300 steps: {:?}",
-            rows(&table(root, "Pods"))
-        );
+        assert!(clicks < 300, "pods not Running after 300 steps: {:?}", rows(&table(root, "Pods")));
         click(root, "Step").await;
         clicks += 1;
     }
@@ -174,16 +146,9 @@ async fn stepping_brings_up_three_ready_pods_and_their_dns() {
     assert!(step_count(root) >= clicks);
 
     let dns = rows(&table(root, "DNS records"));
-    assert!(
-        dns.iter()
-            .any(|r| r[0] == "web-0.nginx.default.svc.cluster.local"),
-        "{dns:?}"
-    );
+    assert!(dns.iter().any(|r| r[0] == "web-0.nginx.default.svc.cluster.local"), "{dns:?}");
     // Every step has an upstream link that opens safely.
-    let link = root
-        .query_selector("ol[aria-label='Step log'] > li a")
-        .unwrap()
-        .unwrap();
+    let link = root.query_selector("ol[aria-label='Step log'] > li a").unwrap().unwrap();
     assert_eq!(text(&link), "upstream");
     assert_eq!(link.get_attribute("target").as_deref(), Some("_blank"));
     assert_eq!(link.get_attribute("rel").as_deref(), Some("noopener"));
@@ -209,10 +174,7 @@ async fn invalid_yaml_shows_an_alert_and_changes_nothing() {
     flush().await;
     click(root, "Apply").await;
 
-    let alert = root
-        .query_selector("[role='alert']")
-        .unwrap()
-        .expect("an alert after a failed apply");
+    let alert = root.query_selector("[role='alert']").unwrap().expect("an alert after a failed apply");
     let message = text(&alert);
     assert!(message.contains("line"), "{message}");
     assert_eq!(rows(&table(root, "Pods")), pods_before);
@@ -268,4 +230,66 @@ fn crash_banner_is_a_visible_alert_with_reload() {
     let again = stsplay_web::show_crash_banner("again").unwrap();
     assert!(text(&again).contains("boom"));
     banner.remove();
+}
+
+fn type_into_editor(root: &Element, text: &str) {
+    let editor = textarea(root);
+    editor.set_value(text);
+    let init = InputEventInit::new();
+    init.set_bubbles(true);
+    let event = InputEvent::new_with_event_init_dict("input", &init).unwrap();
+    editor.dispatch_event(&event).unwrap();
+}
+
+fn saved_item() -> Option<String> {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap().get_item(stsplay_web::storage::STORAGE_KEY).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn edits_are_saved_and_restored_on_the_next_load() {
+    let text = "# my work\nkind: [\n";
+    {
+        let app = mount().await;
+        // Loading the default example saves nothing.
+        assert_eq!(saved_item(), None);
+        type_into_editor(&app.root, text);
+        flush().await;
+        let saved = stsplay_web::storage::decode(&saved_item().expect("saved on edit")).unwrap();
+        assert_eq!(saved.manifests, text);
+        assert_eq!(saved.seed, stsplay_core::DEFAULT_SEED);
+    }
+    let app = mount_keeping_storage().await;
+    assert_eq!(textarea(&app.root).value(), text);
+    stsplay_web::storage::clear();
+}
+
+#[wasm_bindgen_test]
+fn saved_scenarios_round_trip_and_junk_is_ignored() {
+    use stsplay_web::storage::{decode, encode, Saved};
+    let saved = Saved { manifests: "a: \"<script>\u{1F600}\"\n".to_string(), seed: 42 };
+    assert_eq!(decode(&encode(&saved).unwrap()), Some(saved));
+    for junk in ["", "null", "[]", "42", "{", "{\"seed\":1}", "{\"manifests\":7}"] {
+        assert_eq!(decode(junk), None, "{junk:?}");
+    }
+    // A bad seed falls back to the default; the text is kept.
+    let odd = decode("{\"manifests\":\"x\",\"seed\":-3.5}").unwrap();
+    assert_eq!((odd.manifests.as_str(), odd.seed), ("x", stsplay_core::DEFAULT_SEED));
+}
+
+#[wasm_bindgen_test]
+async fn the_step_log_shows_only_the_newest_steps() {
+    let app = mount().await;
+    let root = &app.root;
+    let big = stsplay_core::DEFAULT_EXAMPLE.replace("replicas: 3", "replicas: 40");
+    type_into_editor(root, &big);
+    flush().await;
+    click(root, "Apply").await;
+    let (limit, chunk) = (stsplay_web::STEP_LOG_LIMIT, stsplay_web::STEP_LOG_CHUNK);
+    for _ in 0..(limit + chunk + 20) {
+        click(root, "Step").await;
+    }
+    let shown = step_count(root);
+    assert!((limit..limit + chunk).contains(&shown), "{shown} steps shown");
+    let note = all(root, ".log p.empty").iter().map(text).collect::<Vec<_>>().join(" ");
+    assert!(note.contains("earlier steps not shown"), "{note}");
 }

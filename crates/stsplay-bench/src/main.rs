@@ -1,0 +1,536 @@
+//! `stsplay-bench`: native throughput figures for `stsplay-core`, printed by
+//! `make bench` beside their budgets (see docs/performance.md).
+//!
+//! Two measurements, both through the core's public API only:
+//!
+//! * **throughput** — for each pod management policy (`Parallel`,
+//!   `OrderedReady`) and each size (1,000 and 10,000 replicas by default):
+//!   apply enough extra worker Nodes for the pods to fit with 25% to spare
+//!   (110 per node: 12 workers for 1,000 replicas, 114 for 10,000) and the `web` StatefulSet (with
+//!   its `www` volume claim template, as in the default example) and step
+//!   until nothing is pending, roll a new image
+//!   through by re-applying it with a changed image, then scale to 0 with
+//!   `kubectl scale` (through [`kubectl::run_line`]). Each phase is timed. A run
+//!   that passes `--limit-secs` (wall clock) is stopped and reported as such.
+//! * **jump** — "go back to any of the last N steps". The core has no
+//!   persistent (structurally shared) state, so the cheapest exact method the
+//!   API allows is: keep a `Simulation::clone()` checkpoint every K inputs
+//!   (an input is one Step click, one Apply or one Scale, as in the web app)
+//!   and restore step `t` as *clone the checkpoint at or before `t`, then
+//!   replay the inputs up to `t`*. Every target 0..N is restored and timed,
+//!   and a sample is checked against the state recorded on the way forward.
+//!   The same run reports what the web app's current method (one full clone
+//!   per input, up to 1,000 kept) costs in time and memory.
+//!
+//! Memory figures come from a counting global allocator (bytes live on the
+//! heap), so they are exact for this process.
+//!
+//! Output: a human-readable log on stderr; with `--json`, one JSON object on
+//! stdout (read by scripts/bench.mjs).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use stsplay_core::kubectl::{self, MemoryFiles};
+use stsplay_core::{Simulation, Snapshot, DEFAULT_SEED};
+
+// --- a counting allocator: live heap bytes ------------------------------------
+
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+            LIVE.fetch_add(new_size, Ordering::Relaxed);
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn live_bytes() -> usize {
+    LIVE.load(Ordering::Relaxed)
+}
+
+// --- the workload ---------------------------------------------------------------
+
+const SET: (&str, &str) = ("default", "web");
+const IMAGE_1: &str = "registry.k8s.io/nginx-slim:0.7";
+const IMAGE_2: &str = "registry.k8s.io/nginx-slim:0.8";
+
+/// Pods a node takes (the kubelet's default `maxPods`, as the core models it).
+const PODS_PER_NODE: usize = 110;
+/// Worker nodes of the default (kind-like) cluster.
+const DEFAULT_WORKERS: usize = 3;
+
+/// Extra worker nodes so that `replicas` pods fit with 25% to spare, 110 per
+/// node, as a real cluster of that size would have; each gets its own /24 pod
+/// CIDR. (With no room to spare, some pods of a 10,000-replica Parallel set are
+/// never scheduled: see docs/performance.md.)
+fn extra_nodes(replicas: usize) -> String {
+    let needed = (replicas * 5 / 4).div_ceil(PODS_PER_NODE).saturating_sub(DEFAULT_WORKERS);
+    (1..=needed)
+        .map(|i| {
+            // The kubelet labels its Node with its hostname; local-path volumes are
+            // pinned to a node through that label, so it must be there.
+            format!(
+                "apiVersion: v1\nkind: Node\nmetadata:\n  name: bench-worker-{i}\n  labels:\n    \
+                 kubernetes.io/hostname: bench-worker-{i}\n---\n"
+            )
+        })
+        .collect()
+}
+
+/// Enough nodes for `replicas`, then the default example's Service and
+/// StatefulSet with `replicas`, `policy` and `image` substituted.
+fn manifest(replicas: usize, policy: &str, image: &str) -> String {
+    let nodes = extra_nodes(replicas);
+    format!(
+        r#"{nodes}apiVersion: v1
+kind: Service
+metadata:
+  name: nginx
+  labels:
+    app: nginx
+spec:
+  ports:
+  - port: 80
+    name: web
+  clusterIP: None
+  selector:
+    app: nginx
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: "nginx"
+  replicas: {replicas}
+  podManagementPolicy: {policy}
+  selector:
+    matchLabels:
+      app: nginx
+  template:
+    metadata:
+      labels:
+        app: nginx
+    spec:
+      containers:
+      - name: nginx
+        image: {image}
+        ports:
+        - containerPort: 80
+          name: web
+        volumeMounts:
+        - name: www
+          mountPath: /usr/share/nginx/html
+  volumeClaimTemplates:
+  - metadata:
+      name: www
+    spec:
+      accessModes: [ "ReadWriteOnce" ]
+      resources:
+        requests:
+          storage: 1Gi
+"#
+    )
+}
+
+fn key() -> (String, String) {
+    (SET.0.to_string(), SET.1.to_string())
+}
+
+#[derive(Debug)]
+struct TimedOut;
+
+/// Step until nothing is pending, or fail once `deadline` has passed.
+/// Returns the number of `step()` calls.
+fn settle(sim: &mut Simulation, deadline: Instant) -> Result<u64, TimedOut> {
+    let mut calls = 0u64;
+    while sim.step() {
+        calls += 1;
+        if calls.is_multiple_of(32) && Instant::now() > deadline {
+            return Err(TimedOut);
+        }
+    }
+    // step() returns false with events left only if the per-call guard hit.
+    while sim.has_pending() {
+        sim.step();
+        calls += 1;
+        if Instant::now() > deadline {
+            return Err(TimedOut);
+        }
+    }
+    Ok(calls)
+}
+
+fn ms(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1e6).round() / 1e3
+}
+
+/// One throughput run; returns its JSON record.
+fn throughput_run(policy: &str, replicas: usize, limit: Duration) -> Value {
+    let started = Instant::now();
+    let deadline = started + limit;
+    let mut phases = Vec::new();
+    let mut timed_out = None;
+    let mut sim = Simulation::new(DEFAULT_SEED);
+    let files = MemoryFiles::default();
+
+    type Check = fn(&Simulation, usize) -> Result<(), String>;
+    let plan: [(&str, Option<String>, Check); 3] = [
+        ("apply + run to Ready", Some(manifest(replicas, policy, IMAGE_1)), check_ready),
+        ("roll new image", Some(manifest(replicas, policy, IMAGE_2)), check_rolled),
+        ("scale to 0", None, check_empty),
+    ];
+    let mut error = None;
+    for (name, yaml, check) in plan {
+        let t = Instant::now();
+        let steps_before = sim.steps().len();
+        match &yaml {
+            Some(text) => {
+                if let Err(e) = sim.apply(text, "web.yaml") {
+                    error = Some(format!("{name}: apply failed: {e}"));
+                    break;
+                }
+            }
+            None => {
+                let r = kubectl::run_line(&mut sim, "kubectl scale statefulset web --replicas=0", &files);
+                if r.exit_code != 0 {
+                    error = Some(format!("{name}: {}", r.output.trim()));
+                    break;
+                }
+            }
+        }
+        let result = settle(&mut sim, deadline);
+        let elapsed = t.elapsed();
+        let record = json!({
+            "phase": name,
+            "ms": ms(elapsed),
+            "stepCalls": result.as_ref().ok(),
+            "stepsRecorded": sim.steps().len() - steps_before,
+            "completed": result.is_ok(),
+        });
+        eprintln!(
+            "  {policy:<12} {replicas:>6} {name:<22} {:>10.1} ms  {:>7} steps{}",
+            ms(elapsed),
+            sim.steps().len() - steps_before,
+            if result.is_ok() { "" } else { "  (stopped: time limit)" }
+        );
+        phases.push(record);
+        if result.is_err() {
+            timed_out = Some(name);
+            break;
+        }
+        if let Err(e) = check(&sim, replicas) {
+            error = Some(format!("{name}: {e}"));
+            break;
+        }
+    }
+    let total = started.elapsed();
+    json!({
+        "policy": policy,
+        "replicas": replicas,
+        "totalMs": ms(total),
+        "completed": timed_out.is_none() && error.is_none(),
+        "timedOutIn": timed_out,
+        "limitSecs": limit.as_secs(),
+        "error": error,
+        "phases": phases,
+        "stepsRecorded": sim.steps().len(),
+        "virtualSeconds": sim.now_ms() / 1000,
+        "nodes": sim.cluster().nodes.len(),
+    })
+}
+
+fn set_status(sim: &Simulation) -> Result<&stsplay_core::sim::SetStatus, String> {
+    sim.cluster().sets.get(&key()).map(|s| &s.status).ok_or_else(|| "StatefulSet web is gone".to_string())
+}
+
+fn check_ready(sim: &Simulation, replicas: usize) -> Result<(), String> {
+    let st = set_status(sim)?;
+    if st.ready_replicas as usize == replicas {
+        return Ok(());
+    }
+    // Say why: how many pods are unscheduled, and the first scheduler message.
+    let pods = &sim.cluster().pods;
+    let unbound = pods.values().filter(|p| p.node.is_none()).count();
+    let why = pods.values().find_map(|p| p.unschedulable.clone());
+    let unbound_claims = sim.cluster().claims.values().filter(|c| c.volume.is_none()).count();
+    Err(format!(
+        "{} of {replicas} ready after settling; {} pods, {unbound} not on a node, {unbound_claims} claims unbound{}",
+        st.ready_replicas,
+        pods.len(),
+        why.map(|w| format!("; e.g. \"{w}\"")).unwrap_or_default()
+    ))
+}
+
+fn check_rolled(sim: &Simulation, replicas: usize) -> Result<(), String> {
+    let st = set_status(sim)?;
+    let on_new = sim.cluster().pods.values().filter(|p| p.spec.containers.iter().any(|c| c.image == IMAGE_2)).count();
+    if st.ready_replicas as usize == replicas && on_new == replicas {
+        Ok(())
+    } else {
+        Err(format!("{on_new} of {replicas} pods run {IMAGE_2}, {} ready", st.ready_replicas))
+    }
+}
+
+fn check_empty(sim: &Simulation, _replicas: usize) -> Result<(), String> {
+    let left = sim.cluster().pods.len();
+    if left == 0 {
+        Ok(())
+    } else {
+        Err(format!("{left} pods left after scaling to 0"))
+    }
+}
+
+// --- jump back ----------------------------------------------------------------
+
+/// One user input, as the web app records them in its history.
+#[derive(Clone)]
+enum Input {
+    Step,
+    Apply(String),
+    Scale(i32),
+}
+
+fn run_input(sim: &mut Simulation, input: &Input) {
+    match input {
+        Input::Step => {
+            sim.step();
+        }
+        Input::Apply(text) => {
+            sim.apply(text, "web.yaml").expect("valid manifest");
+        }
+        Input::Scale(n) => {
+            sim.scale_stateful_set(&key(), *n).expect("scale");
+        }
+    }
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((p / 100.0) * (sorted.len() as f64 - 1.0)).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn jump_bench(replicas: usize, target_inputs: usize, every: usize, history_limit: usize) -> Value {
+    // Inputs: apply, then Step; whenever the set settles, re-apply with the
+    // other image or scale between `replicas` and replicas/2, so that the
+    // history is made of real controller work all the way.
+    let mut inputs = Vec::with_capacity(target_inputs);
+    let mut sim = Simulation::new(DEFAULT_SEED);
+    let start_sim = sim.clone();
+    let mut fingerprints: Vec<(usize, u64)> = Vec::with_capacity(target_inputs + 1);
+    let mut snapshots: Vec<(usize, Snapshot)> = Vec::new();
+    let mut checkpoints: Vec<Simulation> = vec![sim.clone()];
+    // Heap bytes of the checkpoints (each measured as it is made).
+    let mut checkpoint_bytes = 0usize;
+    let mut round = 0usize;
+    let forward = Instant::now();
+    fingerprints.push((sim.steps().len(), sim.now_ms()));
+    for i in 0..target_inputs {
+        let input = if i == 0 {
+            Input::Apply(manifest(replicas, "Parallel", IMAGE_1))
+        } else if sim.has_pending() {
+            Input::Step
+        } else {
+            round += 1;
+            match round % 3 {
+                1 => Input::Apply(manifest(replicas, "Parallel", if round % 2 == 1 { IMAGE_2 } else { IMAGE_1 })),
+                2 => Input::Scale((replicas / 2) as i32),
+                _ => Input::Scale(replicas as i32),
+            }
+        };
+        run_input(&mut sim, &input);
+        inputs.push(input);
+        fingerprints.push((sim.steps().len(), sim.now_ms()));
+        if (i + 1).is_multiple_of(every) {
+            let before = live_bytes();
+            let checkpoint = sim.clone();
+            checkpoint_bytes += live_bytes().saturating_sub(before);
+            checkpoints.push(checkpoint);
+        }
+        if (i + 1).is_multiple_of(250) {
+            snapshots.push((i + 1, sim.snapshot()));
+        }
+    }
+    let forward_ms = ms(forward.elapsed());
+
+    // What one full clone costs at the end (the web app makes one per input).
+    let before = live_bytes();
+    let t = Instant::now();
+    let one = sim.clone();
+    let clone_at_end = ms(t.elapsed());
+    let clone_bytes = live_bytes() - before;
+    drop(one);
+
+    // Restore every target 0..=N by checkpoint + replay.
+    let mut times = Vec::with_capacity(target_inputs + 1);
+    let mut mismatches = 0usize;
+    for target in 0..=target_inputs {
+        let t = Instant::now();
+        let base = target / every;
+        let mut restored = checkpoints[base].clone();
+        for input in &inputs[base * every..target] {
+            run_input(&mut restored, input);
+        }
+        times.push(ms(t.elapsed()));
+        if (restored.steps().len(), restored.now_ms()) != fingerprints[target] {
+            mismatches += 1;
+        }
+        if let Some((_, snap)) = snapshots.iter().find(|(i, _)| *i == target) {
+            if restored.snapshot() != *snap {
+                mismatches += 1;
+            }
+        }
+    }
+    let mut sorted = times.clone();
+    sorted.sort_by(|a, b| a.partial_cmp(b).unwrap());
+
+    // Replay from the very start (no checkpoints): the worst case is the last target.
+    let t = Instant::now();
+    let mut replay = start_sim.clone();
+    for input in &inputs {
+        run_input(&mut replay, input);
+    }
+    let from_start_ms = ms(t.elapsed());
+
+    // Average clone size over the run approximates the web history's footprint.
+    let history_estimate = clone_bytes as f64 * history_limit as f64;
+    let record = json!({
+        "replicas": replicas,
+        "inputs": target_inputs,
+        "stepsRecorded": sim.steps().len(),
+        "checkpointEvery": every,
+        "checkpoints": checkpoints.len(),
+        "checkpointBytes": checkpoint_bytes,
+        "restoreMs": {
+            "median": percentile(&sorted, 50.0),
+            "p95": percentile(&sorted, 95.0),
+            "max": sorted.last().copied().unwrap_or(f64::NAN),
+        },
+        "mismatches": mismatches,
+        "replayFromStartMs": from_start_ms,
+        "forwardMs": forward_ms,
+        "cloneAtEndMs": clone_at_end,
+        "cloneAtEndBytes": clone_bytes,
+        "webHistoryEstimateBytes": history_estimate,
+        "historyLimit": history_limit,
+    });
+    eprintln!(
+        "  jump: {target_inputs} inputs ({} steps recorded, {replicas} replicas), checkpoint every {every}: \
+         restore median {:.2} ms, p95 {:.2} ms, max {:.2} ms; replay from start {:.1} ms; \
+         {} checkpoints = {:.1} MB; one clone at the end = {:.1} KB in {:.2} ms; mismatches {mismatches}",
+        sim.steps().len(),
+        percentile(&sorted, 50.0),
+        percentile(&sorted, 95.0),
+        sorted.last().copied().unwrap_or(f64::NAN),
+        from_start_ms,
+        checkpoints.len(),
+        checkpoint_bytes as f64 / 1e6,
+        clone_bytes as f64 / 1e3,
+        clone_at_end,
+    );
+    record
+}
+
+// --- main -------------------------------------------------------------------------
+
+struct Args {
+    replicas: Vec<usize>,
+    policies: Vec<String>,
+    limit: Duration,
+    jump_inputs: usize,
+    jump_replicas: usize,
+    every: usize,
+    json: bool,
+    only: Option<String>,
+}
+
+fn usage() -> ! {
+    eprintln!(
+        "usage: stsplay-bench [--json] [--only throughput|jump] [--replicas 1000,10000] \
+         [--policies Parallel,OrderedReady] [--limit-secs 60] [--jump-inputs 2000] \
+         [--jump-replicas 200] [--checkpoint-every 100]"
+    );
+    std::process::exit(2);
+}
+
+fn parse_args() -> Args {
+    let mut args = Args {
+        replicas: vec![1000, 10_000],
+        policies: vec!["Parallel".into(), "OrderedReady".into()],
+        limit: Duration::from_secs(60),
+        jump_inputs: 2000,
+        jump_replicas: 200,
+        every: 100,
+        json: false,
+        only: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        let mut value = || it.next().unwrap_or_else(|| usage());
+        match a.as_str() {
+            "--json" => args.json = true,
+            "--only" => args.only = Some(value()),
+            "--replicas" => {
+                args.replicas = value().split(',').map(|s| s.trim().parse().unwrap_or_else(|_| usage())).collect()
+            }
+            "--policies" => args.policies = value().split(',').map(str::to_string).collect(),
+            "--limit-secs" => args.limit = Duration::from_secs(value().parse().unwrap_or_else(|_| usage())),
+            "--jump-inputs" => args.jump_inputs = value().parse().unwrap_or_else(|_| usage()),
+            "--jump-replicas" => args.jump_replicas = value().parse().unwrap_or_else(|_| usage()),
+            "--checkpoint-every" => {
+                args.every = value().parse().ok().filter(|&n: &usize| n > 0).unwrap_or_else(|| usage())
+            }
+            _ => usage(),
+        }
+    }
+    args
+}
+
+fn main() {
+    let args = parse_args();
+    let run = |what: &str| args.only.as_deref().is_none_or(|o| o == what);
+    let mut out = json!({ "profile": if cfg!(debug_assertions) { "debug" } else { "release" } });
+    if run("throughput") {
+        eprintln!("stsplay-bench: throughput (limit {} s per run)", args.limit.as_secs());
+        let mut runs = Vec::new();
+        for &n in &args.replicas {
+            for policy in &args.policies {
+                runs.push(throughput_run(policy, n, args.limit));
+            }
+        }
+        out["throughput"] = Value::Array(runs);
+    }
+    if run("jump") {
+        eprintln!("stsplay-bench: jump back");
+        out["jump"] = jump_bench(args.jump_replicas, args.jump_inputs, args.every, 1000);
+    }
+    if args.json {
+        println!("{out}");
+    }
+}
