@@ -15,6 +15,9 @@
 #   make screenshot      docs/screenshot.png from the release build
 #   make bench           every speed/size/memory figure beside its budget, and
 #                        docs/performance.md (slow, ~10 min; not part of `make test`)
+#   make fuzz            each cargo-fuzz target for FUZZ_SECONDS (default 600) s,
+#                        one after another (fuzz/README.md; not part of `make test`)
+#   make test-property-slow  the property test with 10,000 random scripts (~1 min, release)
 #
 # Each target runs scripts/install.sh first (once per make invocation); it only
 # installs what is missing, so repeated runs are quick.
@@ -43,7 +46,7 @@ CHROMEDRIVER ?= /usr/bin/chromedriver
 # Seconds wasm-bindgen-test-runner waits for a test binary (default 20 is tight on 2 cores).
 WASM_BINDGEN_TEST_TIMEOUT ?= 180
 
-.PHONY: install serve test test-native test-wasm-core test-wasm-web build-release test-e2e screenshot bench clean
+.PHONY: install serve test test-native test-wasm-core test-wasm-web build-release test-e2e screenshot bench fuzz test-property-slow clean
 
 install:
 	bash scripts/install.sh
@@ -83,6 +86,20 @@ screenshot: build-release
 bench:
 	bash scripts/install.sh --bench
 	node scripts/bench.mjs
+
+# cargo-fuzz passes nightly rustc flags; RUSTC_BOOTSTRAP=1 lets the stable toolchain take
+# them. `-s none`: no AddressSanitizer (the core has no unsafe code), 5-6x the executions.
+FUZZ_SECONDS ?= 600
+fuzz: install
+	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version 0.13.2 --locked
+	cd fuzz && ./seed-corpus.sh
+	cd fuzz && for t in manifest_apply script_run; do \
+	    RUSTC_BOOTSTRAP=1 cargo fuzz run -s none $$t -- -max_total_time=$(FUZZ_SECONDS) \
+	        -dict=kubectl.dict -timeout=10 -rss_limit_mb=2048 || exit 1; \
+	done
+
+test-property-slow: install
+	STSPLAY_PROPERTY_CASES=10000 cargo test --release -p stsplay-core --test property
 
 clean:
 	cargo clean

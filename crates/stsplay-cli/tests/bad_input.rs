@@ -241,7 +241,7 @@ fn overlong_command_line_is_refused() {
 }
 
 // ---------------------------------------------------------------------------
-// Core bugs found by the corpus: failing regression tests, ignored until fixed.
+// Core bugs found by the corpus, now fixed: their regression tests.
 // ---------------------------------------------------------------------------
 
 fn apply_file(sim: &mut Simulation, path: &str) -> kubectl::CommandResult {
@@ -250,20 +250,17 @@ fn apply_file(sim: &mut Simulation, path: &str) -> kubectl::CommandResult {
 
 /// YAML flow collections nested N deep take O(N²) time in the parser
 /// (serde_yaml / unsafe-libyaml) before it reports "recursion limit exceeded":
-/// release build, 50 000 `[` (48 KiB) take ~4 s, 200 000 (195 KiB) ~67 s (debug: 100 000
-/// take minutes), so a
-/// paste under the 1 MiB limit can freeze the page for many minutes. A
-/// pre-scan that refuses deep flow nesting (like the alias pre-scan) bounds it.
+/// release build, 50 000 `[` (48 KiB) took ~4 s, 200 000 (195 KiB) ~67 s, so a
+/// paste under the 1 MiB limit could freeze the page for minutes. The
+/// manifest pre-scan now refuses deep flow nesting before parsing; the
+/// message (not a timing) shows the parser never ran.
 #[test]
-
-fn deep_flow_nesting_is_refused_quickly() {
+fn deep_flow_nesting_is_refused_before_parsing() {
     let text = format!("a: {}\n", "[".repeat(100_000));
     let mut sim = Simulation::new(1);
-    let started = Instant::now();
     let r = sim.apply(&text, "deep.yaml");
-    let took = started.elapsed();
-    assert!(r.is_err());
-    assert!(took < Duration::from_secs(2), "refusing 100 000 nested `[` took {took:?}");
+    let Err(e) = r else { panic!("100 000 nested `[` were accepted") };
+    assert!(e.message.contains("flow collections nested deeper than"), "{}", e.message);
 }
 
 /// A claim created without storageClassName gets the default class
@@ -271,7 +268,6 @@ fn deep_flow_nesting_is_refused_quickly() {
 /// refused (spec is immutable), but stsplay answers "unchanged" and keeps the
 /// old class: `validate_update` treats the new class as filling an unset one.
 #[test]
-
 fn pvc_storage_class_change_is_refused() {
     let mut sim = Simulation::new(1);
     assert_eq!(apply_file(&mut sim, "manifests/valid-pvc.yaml").exit_code, 0);
@@ -285,7 +281,6 @@ fn pvc_storage_class_change_is_refused() {
 /// Two Service ports where the second has no name: upstream reports
 /// `spec.ports[1].name: Required value`; stsplay always names `spec.ports[0]`.
 #[test]
-
 fn unnamed_service_port_is_reported_at_its_index() {
     let mut sim = Simulation::new(1);
     let r = apply_file(&mut sim, "manifests/missing-port-names.yaml");
@@ -295,7 +290,6 @@ fn unnamed_service_port_is_reported_at_its_index() {
 /// A storage request that is not a quantity is reported twice: as an invalid
 /// value and again as a missing request ("resources[storage]: Required value").
 #[test]
-
 fn bad_quantity_is_reported_once() {
     let mut sim = Simulation::new(1);
     for path in ["manifests/quantity-gb.yaml", "manifests/quantity-pvc-request.yaml"] {
@@ -310,7 +304,6 @@ fn bad_quantity_is_reported_once() {
 /// clock by the controllers' latency (processing any events due) and only then
 /// answers NotFound, so a refused command moves virtual time.
 #[test]
-
 fn failed_rollout_status_changes_nothing() {
     let mut sim = Simulation::new(1);
     assert_eq!(apply_file(&mut sim, "manifests/valid-web.yaml").exit_code, 0);
@@ -329,7 +322,6 @@ fn failed_rollout_status_changes_nothing() {
 /// Inputs that crashed a fuzz target (`tests/bad-input/fuzz-crashes/*.script`,
 /// minimized): each must run to its end without a panic.
 #[test]
-
 fn fuzz_crashes_do_not_panic() {
     let dir = corpus_dir().join("fuzz-crashes");
     let scripts = scripts_in(&dir);
