@@ -317,7 +317,13 @@ fn sync_fast(c: &Cluster, key: &Key, si: &SetIndex, now: u64, max_unavailable_ga
             let update_min = start + (*partition).max(0);
             // Walking down from the top: the first outdated pod is deleted,
             // unless an unavailable pod comes first (then the roll waits).
-            let outdated = outdated_desc(update_min).into_iter().next();
+            // The highest outdated ordinal: the top of each old revision's range.
+            let outdated = si
+                .live_by_revision
+                .iter()
+                .filter(|(rev, _)| **rev != update_revision.name)
+                .filter_map(|(_, ords)| ords.range(span(update_min, end)).next_back().copied())
+                .max();
             let unavailable = si.unhealthy.range(span(update_min, end)).next_back().copied();
             if let Some(o) = outdated.filter(|o| unavailable.is_none_or(|u| *o >= u)) {
                 if let Some(p) = pod_at(o) {

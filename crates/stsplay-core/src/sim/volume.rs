@@ -129,11 +129,7 @@ pub fn sync_unbound_claim(c: &Cluster, key: &Key) -> Vec<Action> {
     }
     if delay_binding {
         // emitEventForUnboundDelayBindingClaim: name the waiting pod if there is one.
-        let waiting_pod = c.pods.values().find(|p| {
-            p.namespace == claim.namespace
-                && p.node.is_none()
-                && p.spec.claim_volumes.iter().any(|(_, cl)| *cl == claim.name)
-        });
+        let waiting_pod = c.claim_user_pods(key).find(|p| p.node.is_none());
         let message = match waiting_pod {
             Some(p) => format!("waiting for pod {} to be scheduled", p.name),
             None => "waiting for first consumer to be created before binding".to_string(),
