@@ -151,46 +151,81 @@ fn parse_document(chunk: &str) -> Result<Value, (usize, usize, String)> {
 /// exceeds [`MAX_FLOW_DEPTH`].
 fn find_deep_flow(chunk: &str) -> Option<(usize, usize)> {
     let mut depth = 0usize;
-    let (mut in_single, mut in_double) = (false, false);
-    for (i, line) in chunk.lines().enumerate() {
-        let mut prev = ' ';
-        for (col, c) in line.char_indices() {
-            match c {
-                '#' if !in_single && !in_double && (prev == ' ' || col == 0) => break,
-                '\'' if !in_double => in_single = !in_single,
-                '"' if !in_single => in_double = !in_double,
-                '[' | '{' if !in_single && !in_double => {
-                    depth += 1;
-                    if depth > MAX_FLOW_DEPTH {
-                        return Some((i + 1, col + 1));
-                    }
-                }
-                ']' | '}' if !in_single && !in_double => depth = depth.saturating_sub(1),
-                _ => {}
-            }
-            prev = c;
+    find_in_syntax(chunk, |c, _, _| match c {
+        '[' | '{' => {
+            depth += 1;
+            depth > MAX_FLOW_DEPTH
         }
-    }
-    None
+        ']' | '}' => {
+            depth = depth.saturating_sub(1);
+            false
+        }
+        _ => false,
+    })
 }
 
+/// The position of the first alias (`*name`) outside quotes and comments.
 fn find_alias(chunk: &str) -> Option<(usize, usize)> {
+    find_in_syntax(chunk, |c, prev, rest| {
+        c == '*'
+            && matches!(prev, ' ' | '[' | ',' | '{' | ':')
+            && rest.chars().next().is_some_and(|n| n.is_alphanumeric() || n == '_' || n == '-')
+    })
+}
+
+/// The one scanner behind the pre-parse checks: calls `visit(c, prev, rest)`
+/// for each character outside quoted scalars and comments (`prev` is the
+/// character before it, `rest` the rest of its line) and returns the 1-based
+/// (line, column) of the first for which it answers true.
+///
+/// A quote opens a quoted scalar only where YAML lets a scalar start: first on
+/// its line, after a flow indicator (`[`, `{`, `,`), or after a space
+/// following `:`, `-` or `?`. So the apostrophe of a plain scalar such as
+/// `don't` is text, and cannot hide the rest of the document from the checks.
+/// Quote state ends with the line: a quoted scalar continued on the next line
+/// is scanned as syntax there, which can only make a check stricter.
+fn find_in_syntax(chunk: &str, mut visit: impl FnMut(char, char, &str) -> bool) -> Option<(usize, usize)> {
     for (i, line) in chunk.lines().enumerate() {
-        let mut in_single = false;
-        let mut in_double = false;
+        let mut quote: Option<char> = None;
         let mut prev = ' ';
-        for (col, c) in line.char_indices() {
-            match c {
-                '#' if !in_single && !in_double && (prev == ' ' || col == 0) => break,
-                '\'' if !in_double => in_single = !in_single,
-                '"' if !in_single => in_double = !in_double,
-                '*' if !in_single && !in_double && matches!(prev, ' ' | '[' | ',' | '{' | ':') => {
-                    let next = line[col + 1..].chars().next();
-                    if next.is_some_and(|n| n.is_alphanumeric() || n == '_' || n == '-') {
-                        return Some((i + 1, col + 1));
+        // The last character outside quotes that is not white space; ' ' at
+        // the start of the line.
+        let mut last_token = ' ';
+        let mut chars = line.char_indices().peekable();
+        while let Some((col, c)) = chars.next() {
+            match quote {
+                Some('\'') if c == '\'' => {
+                    // '' is an escaped quote inside a single-quoted scalar.
+                    if chars.peek().is_some_and(|&(_, n)| n == '\'') {
+                        chars.next();
+                    } else {
+                        quote = None;
                     }
                 }
-                _ => {}
+                Some('"') if c == '\\' => {
+                    chars.next();
+                }
+                Some('"') if c == '"' => quote = None,
+                Some(_) => {}
+                None => {
+                    let after_space = prev == ' ' || prev == '\t';
+                    if c == '#' && (after_space || col == 0) {
+                        break;
+                    }
+                    let scalar_may_start = match last_token {
+                        '[' | '{' | ',' => true,
+                        ' ' | ':' | '-' | '?' => after_space || col == 0,
+                        _ => false,
+                    };
+                    if (c == '\'' || c == '"') && scalar_may_start {
+                        quote = Some(c);
+                    } else if visit(c, prev, &line[col + c.len_utf8()..]) {
+                        return Some((i + 1, col + 1));
+                    }
+                    if !c.is_whitespace() {
+                        last_token = c;
+                    }
+                }
             }
             prev = c;
         }
@@ -399,6 +434,35 @@ mod tests {
         let p = parse(text);
         assert_eq!(p.diagnostics.len(), 1);
         assert_eq!((p.diagnostics[0].line, p.diagnostics[0].column), (2, 4));
+    }
+
+    /// Regression: the apostrophe of a plain scalar (`don't`) opened a quote
+    /// for the rest of the document, so 50,000 nested `[` below it reached the
+    /// parser (7.5 s in a release build) instead of the pre-scan's refusal.
+    #[test]
+    fn an_apostrophe_in_a_plain_scalar_hides_nothing() {
+        let deep = "[".repeat(MAX_FLOW_DEPTH + 1);
+        assert_eq!(find_deep_flow(&format!("a: don't\nb: {deep}\n")), Some((2, 4 + MAX_FLOW_DEPTH)));
+        assert_eq!(find_deep_flow(&format!("a: [x 'y, {deep}\n")), Some((1, 10 + MAX_FLOW_DEPTH)));
+        assert_eq!(find_deep_flow(&format!("a: foo-'bar, {deep}\n")), Some((1, 14 + MAX_FLOW_DEPTH)));
+        assert_eq!(find_alias("a: don't *x\n"), Some((1, 10)));
+    }
+
+    #[test]
+    fn quoted_scalars_and_comments_are_not_syntax() {
+        let deep = "[".repeat(MAX_FLOW_DEPTH + 1);
+        for text in [
+            format!("a: '{deep}'\n"),
+            format!("a: \"{deep}\"\n"),
+            format!("- 'it''s {deep}'\n"),
+            format!("a: \"say \\\"{deep}\"\n"),
+            format!("a: [x, '{deep}']\n"),
+            format!("a: 1 # {deep}\n"),
+            format!("'{deep}': 1\n"),
+        ] {
+            assert_eq!(find_deep_flow(&text), None, "{text}");
+        }
+        assert_eq!(find_alias("a: '*x'\nb: \"*x\" # *x\n"), None);
     }
 
     #[test]
