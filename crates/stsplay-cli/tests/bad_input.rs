@@ -26,6 +26,9 @@ use std::time::{Duration, Instant};
 use stsplay_core::kubectl::{self, FileSource};
 use stsplay_core::Simulation;
 
+mod common;
+use common::{scripts_in, Dir};
+
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/bad-input")
 }
@@ -58,33 +61,22 @@ fn deep_nesting(depth: usize) -> String {
     )
 }
 
+/// The corpus folder, plus generated inputs too big to keep as files.
 struct Corpus(PathBuf);
 
 impl FileSource for Corpus {
     fn read(&self, path: &str) -> Result<String, String> {
         match path {
-            "generated/2mib.yaml" => return Ok(two_mib_document()),
-            "generated/501-documents.yaml" => return Ok(many_documents()),
-            "generated/deep-nesting.yaml" => return Ok(deep_nesting(2_000)),
-            _ => {}
+            "generated/2mib.yaml" => Ok(two_mib_document()),
+            "generated/501-documents.yaml" => Ok(many_documents()),
+            "generated/deep-nesting.yaml" => Ok(deep_nesting(2_000)),
+            _ => Dir(self.0.clone()).read(path),
         }
-        std::fs::read_to_string(self.0.join(path)).map_err(|_| format!("the path \"{path}\" does not exist"))
     }
 }
 
 fn scripts() -> Vec<PathBuf> {
     scripts_in(&corpus_dir())
-}
-
-fn scripts_in(dir: &Path) -> Vec<PathBuf> {
-    let mut scripts: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "script"))
-        .collect();
-    scripts.sort();
-    scripts
 }
 
 fn refused_only(text: &str) -> bool {

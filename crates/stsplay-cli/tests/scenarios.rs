@@ -5,15 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
-use stsplay_core::kubectl::{self, FileSource};
+use stsplay_core::kubectl;
 
-struct Dir(PathBuf);
-
-impl FileSource for Dir {
-    fn read(&self, path: &str) -> Result<String, String> {
-        std::fs::read_to_string(self.0.join(path)).map_err(|_| format!("the path \"{path}\" does not exist"))
-    }
-}
+mod common;
+use common::{scripts_in, Dir};
 
 fn scenario_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios")
@@ -28,13 +23,7 @@ pub fn run_scenario(script: &Path) -> String {
 
 #[test]
 fn scenarios_match_expected_transcripts() {
-    let mut scripts: Vec<PathBuf> = std::fs::read_dir(scenario_dir())
-        .unwrap_or_else(|e| panic!("{e}"))
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "script"))
-        .collect();
-    scripts.sort();
+    let scripts = scripts_in(&scenario_dir());
     assert!(!scripts.is_empty(), "no scenarios found");
     let update = std::env::var_os("UPDATE_EXPECT").is_some();
     let mut failures = Vec::new();
