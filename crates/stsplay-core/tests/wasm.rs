@@ -161,6 +161,10 @@ const MANIFESTS: &[(&str, &str)] = &[
     ("manifests/pvc-manual-second.yaml", include_str!("../../../tests/scenarios/manifests/pvc-manual-second.yaml")),
     ("manifests/web-anti-affinity.yaml", include_str!("../../../tests/scenarios/manifests/web-anti-affinity.yaml")),
     ("manifests/web-cpu-request.yaml", include_str!("../../../tests/scenarios/manifests/web-cpu-request.yaml")),
+    (
+        "manifests/web-cpu-request-claims.yaml",
+        include_str!("../../../tests/scenarios/manifests/web-cpu-request-claims.yaml"),
+    ),
     ("manifests/web-manual-class.yaml", include_str!("../../../tests/scenarios/manifests/web-manual-class.yaml")),
     ("manifests/web-no-volume.yaml", include_str!("../../../tests/scenarios/manifests/web-no-volume.yaml")),
     ("manifests/web-node-affinity.yaml", include_str!("../../../tests/scenarios/manifests/web-node-affinity.yaml")),
@@ -188,6 +192,7 @@ const SCENARIOS: &[(&str, &str, &str)] = &[
     scenario!("describe-events-sorted-by-last-seen"),
     scenario!("describe-container-ports"),
     scenario!("describe-node-cordoned"),
+    scenario!("scheduler-assumes-pod-while-volume-provisions"),
     scenario!("scheduler-preemption-insufficient-cpu"),
     scenario!("scheduler-preemption-anti-affinity"),
     scenario!("node-down-grace-period"),

@@ -9,6 +9,8 @@
 //!   lower ordinal is Running and Ready.
 //! - `dns-ready-only`: DNS publishes only ready, non-terminating endpoints
 //!   unless the Service sets `publishNotReadyAddresses`.
+//! - `node-usage-matches-pods`: the scheduler's per-node usage (pods, requests,
+//!   pods per owner) is that of the pods bound or assumed to the node.
 
 use super::*;
 
@@ -68,6 +70,32 @@ pub fn check_invariants(sim: &Simulation, from_step: usize) -> Result<(), String
             if !p.ready || p.is_terminating() {
                 return Err(format!("DNS publishes {} which is not ready", p.name));
             }
+        }
+    }
+    // node-usage-matches-pods: the incremental usage equals a recount.
+    let mut recount: BTreeMap<&str, NodeUsage> = BTreeMap::new();
+    for p in c.pods.values() {
+        let Some(node) = p.node.as_deref().or(p.assumed_node.as_deref()) else { continue };
+        if !c.nodes.contains_key(node) {
+            continue;
+        }
+        let u = recount.entry(node).or_default();
+        u.pods += 1;
+        for container in &p.spec.containers {
+            u.cpu_millis += container.requests.cpu_millis;
+            u.memory_bytes += container.requests.memory_bytes;
+        }
+        if let Some(o) = &p.owner {
+            *u.by_owner.entry((p.namespace.clone(), o.clone())).or_insert(0) += 1;
+        }
+    }
+    for (name, n) in &c.nodes {
+        let want = recount.remove(name.as_str()).unwrap_or_default();
+        let have = &n.usage;
+        if (have.pods, have.cpu_millis, have.memory_bytes, &have.by_owner)
+            != (want.pods, want.cpu_millis, want.memory_bytes, &want.by_owner)
+        {
+            return Err(format!("node {name}'s usage {have:?} differs from its pods' {want:?}"));
         }
     }
     Ok(())

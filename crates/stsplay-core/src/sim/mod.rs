@@ -232,8 +232,10 @@ pub struct Simulation {
     now_ms: u64,
     seq: u64,
     queue: BTreeMap<(u64, u64), Event>,
-    /// Syncs already queued, so a burst of watch events queues one sync.
-    queued_syncs: BTreeSet<(bool, Key)>,
+    /// StatefulSet and claim syncs already queued, so a burst of watch
+    /// events queues one sync.
+    queued_set_syncs: BTreeSet<Key>,
+    queued_claim_syncs: BTreeSet<Key>,
     rng: Rng,
     cluster: Cluster,
     steps: Vec<Step>,
@@ -270,7 +272,8 @@ impl Simulation {
             now_ms: 0,
             seq: 0,
             queue: BTreeMap::new(),
-            queued_syncs: BTreeSet::new(),
+            queued_set_syncs: BTreeSet::new(),
+            queued_claim_syncs: BTreeSet::new(),
             rng: Rng::new(seed),
             cluster,
             steps: Vec::new(),
@@ -369,7 +372,7 @@ impl Simulation {
         self.now_ms = self.now_ms.max(time);
         let actions = match &event {
             Event::SyncStatefulSet(key) => {
-                self.queued_syncs.remove(&(true, key.clone()));
+                self.queued_set_syncs.remove(key);
                 self.cluster.reindex_set_range(key);
                 let gate = self.profile.max_unavailable_statefulset;
                 let actions = statefulset::sync_stateful_set(&self.cluster, key, self.now_ms, gate);
@@ -383,7 +386,7 @@ impl Simulation {
                 actions
             }
             Event::SyncClaim(key) => {
-                self.queued_syncs.remove(&(false, key.clone()));
+                self.queued_claim_syncs.remove(key);
                 volume::sync_unbound_claim(&self.cluster, key)
             }
             Event::SchedulePod { pod, uid } => {
@@ -414,13 +417,15 @@ impl Simulation {
     }
 
     fn enqueue_set_sync(&mut self, key: &Key, delay_ms: u64) {
-        if self.queued_syncs.insert((true, key.clone())) {
+        if !self.queued_set_syncs.contains(key) {
+            self.queued_set_syncs.insert(key.clone());
             self.enqueue(delay_ms, Event::SyncStatefulSet(key.clone()));
         }
     }
 
     fn enqueue_claim_sync(&mut self, key: &Key) {
-        if self.queued_syncs.insert((false, key.clone())) {
+        if !self.queued_claim_syncs.contains(key) {
+            self.queued_claim_syncs.insert(key.clone());
             self.enqueue(self.profile.pv_sync_delay_ms, Event::SyncClaim(key.clone()));
         }
     }
@@ -502,7 +507,7 @@ impl Simulation {
                 }
                 claim.uid = self.rng.uuid();
                 claim.created_ms = now;
-                self.cluster.claims.insert(key.clone(), claim);
+                self.cluster.insert_claim(claim);
                 self.record(reason);
                 self.enqueue_claim_sync(&key);
             }
@@ -536,6 +541,7 @@ impl Simulation {
                 if let Some(p) = self.cluster.pods.get_mut(&pod) {
                     p.unschedulable = None;
                 }
+                self.cluster.assume_pod(&pod, &node);
                 self.record(Reason::SelectNodeForClaims {
                     namespace: pod.0.clone(),
                     pod: pod.1.clone(),
@@ -1107,7 +1113,7 @@ impl Simulation {
                         );
                         claim.uid = self.rng.uuid();
                         claim.created_ms = now;
-                        self.cluster.claims.insert(key.clone(), claim);
+                        self.cluster.insert_claim(claim);
                         self.enqueue_claim_sync(&key);
                         "created"
                     }
@@ -1198,7 +1204,9 @@ impl Simulation {
                         "created"
                     }
                 };
-                self.reschedule_pending_pods();
+                if verb != "unchanged" {
+                    self.reschedule_pending_pods();
+                }
                 self.user_change(command, kind, None, &name, verb)
             }
         }
@@ -1224,12 +1232,16 @@ impl Simulation {
         }
     }
 
+    /// A Node was added or changed: the scheduling queue moves the pods it
+    /// found unschedulable back to the active queue
+    /// (`scheduling_queue.go` `MoveAllToActiveOrBackoffQueue` on a Node event).
+    /// Pods not marked unschedulable are queued or waiting already.
     fn reschedule_pending_pods(&mut self) {
         let pending: Vec<(Key, String)> = self
             .cluster
             .pods
             .values()
-            .filter(|p| p.node.is_none() && p.deletion_ms.is_none())
+            .filter(|p| p.node.is_none() && p.deletion_ms.is_none() && p.unschedulable.is_some())
             .map(|p| (p.key(), p.uid.clone()))
             .collect();
         for (pod, uid) in pending {

@@ -7,8 +7,12 @@
 //! claims, unbound Immediate claims). Scoring approximates the default
 //! profile: spread a set's pods across nodes (PodTopologySpread system
 //! defaults), then prefer the least loaded node; ties are broken at random
-//! (`selectHost`), here from the simulation's seeded RNG.
+//! (`selectHost`), here from the simulation's seeded RNG. A pod with unbound
+//! WaitForFirstConsumer claims is *assumed* onto the chosen node (counted in
+//! its usage) while its volumes are provisioned, then bound there
+//! (`schedule_one.go` `schedulingCycle`/`bindingCycle`).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::sim::state::*;
@@ -22,10 +26,13 @@ pub fn schedule(c: &Cluster, key: &Key, uid: &str, tie_break: u64) -> Vec<Action
         return Vec::new();
     }
     let unschedulable = |message: String| vec![Action::PodUnschedulable { pod: key.clone(), message }];
+    if let Some(node) = &pod.assumed_node {
+        return bind_assumed(c, pod, key, node);
+    }
 
     // VolumeBinding PreFilter: every claim must exist; Immediate claims must be bound.
     // A bound volume with node affinity pins the pod (VolumeBinding).
-    let mut pinned: Option<String> = None;
+    let mut pinned: Option<&Volume> = None;
     let mut delayed: Vec<Key> = Vec::new();
     for (_, claim_name) in &pod.spec.claim_volumes {
         let ck = (pod.namespace.clone(), claim_name.clone());
@@ -34,8 +41,8 @@ pub fn schedule(c: &Cluster, key: &Key, uid: &str, tie_break: u64) -> Vec<Action
         };
         match (&claim.volume, claim.phase) {
             (Some(v), ClaimPhase::Bound) => {
-                if c.volumes.get(v).is_some_and(|vol| vol.node_affinity.is_some()) {
-                    pinned = Some(v.clone());
+                if let Some(vol) = c.volumes.get(v).filter(|vol| vol.node_affinity.is_some()) {
+                    pinned = Some(vol);
                 }
             }
             _ => {
@@ -69,13 +76,21 @@ pub fn schedule(c: &Cluster, key: &Key, uid: &str, tie_break: u64) -> Vec<Action
                 .is_none_or(|cl| cl.class.provisioner == "kubernetes.io/no-provisioner")
         })
         .collect();
-    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
-    let mut feasible: Vec<&NodeState> = Vec::new();
+    let want = requests(pod);
+    let mut reasons: BTreeMap<Cow<'static, str>, usize> = BTreeMap::new();
+    // Score: fewest pods of the same owner, then fewest pods overall.
+    let owner_key = pod.owner.clone().map(|o| (pod.namespace.clone(), o));
+    let score = |n: &NodeState| {
+        let u = &n.usage;
+        let same = owner_key.as_ref().and_then(|k| u.by_owner.get(k)).copied().unwrap_or(0);
+        (same, u.pods)
+    };
+    let mut feasible: Vec<((u32, u32), &NodeState)> = Vec::new();
     for n in c.nodes.values() {
-        if let Some(r) = filter_node(c, pod, n, pinned.as_ref(), &needs_volume) {
+        if let Some(r) = filter_node(c, pod, &want, n, pinned, &needs_volume) {
             *reasons.entry(r).or_insert(0) += 1;
         } else {
-            feasible.push(n);
+            feasible.push((score(n), n));
         }
     }
     if feasible.is_empty() {
@@ -103,22 +118,32 @@ pub fn schedule(c: &Cluster, key: &Key, uid: &str, tie_break: u64) -> Vec<Action
             preemption.join(", ")
         ));
     }
-    // Score: fewest pods of the same owner, then fewest pods overall.
-    let owner_key = pod.owner.clone().map(|o| (pod.namespace.clone(), o));
-    let score = |n: &NodeState| {
-        let u = &n.usage;
-        let same = owner_key.as_ref().and_then(|k| u.by_owner.get(k)).copied().unwrap_or(0);
-        (same, u.pods)
-    };
-    let best = feasible.iter().map(|n| score(n)).min().unwrap_or((0, 0));
-    let ties: Vec<&&NodeState> = feasible.iter().filter(|n| score(n) == best).collect();
+    let best = feasible.iter().map(|(score, _)| *score).min().unwrap_or((0, 0));
+    let ties: Vec<&NodeState> = feasible.iter().filter(|(score, _)| *score == best).map(|(_, n)| *n).collect();
     let Some(chosen) = ties.get((tie_break % ties.len() as u64) as usize).map(|n| n.name().to_string()) else {
         return Vec::new();
     };
     if !delayed.is_empty() {
         return vec![Action::SelectNodeForClaims { pod: key.clone(), node: chosen, claims: delayed }];
     }
-    vec![Action::BindPod { pod: key.clone(), node: chosen, pinned_by_volume: pinned }]
+    let pinned_by_volume = pinned.map(|v| v.name.clone());
+    vec![Action::BindPod { pod: key.clone(), node: chosen, pinned_by_volume }]
+}
+
+/// The binding cycle of a pod assumed onto `node` (`schedule_one.go`
+/// `bindingCycle`): VolumeBinding's PreBind waits until every claim is bound,
+/// then the pod is bound to the node chosen in its scheduling cycle, without
+/// filtering again (the node's usage has counted it since `assume`).
+fn bind_assumed(c: &Cluster, pod: &Pod, key: &Key, node: &str) -> Vec<Action> {
+    let mut pinned_by_volume = None;
+    for claim_key in &pod.claim_keys {
+        let Some(claim) = c.claims.get(claim_key) else { return Vec::new() };
+        let (ClaimPhase::Bound, Some(v)) = (claim.phase, &claim.volume) else { return Vec::new() };
+        if c.volumes.get(v).is_some_and(|vol| vol.node_affinity.is_some()) {
+            pinned_by_volume = Some(v.clone());
+        }
+    }
+    vec![Action::BindPod { pod: key.clone(), node: node.to_string(), pinned_by_volume }]
 }
 
 /// `None` if the pod fits on the node, else the reason of the first filter
@@ -128,15 +153,16 @@ pub fn schedule(c: &Cluster, key: &Key, uid: &str, tie_break: u64) -> Vec<Action
 fn filter_node(
     c: &Cluster,
     pod: &Pod,
+    want: &crate::spec::Resources,
     n: &NodeState,
-    pinned: Option<&String>,
+    pinned: Option<&Volume>,
     needs_volume: &[&Claim],
-) -> Option<String> {
+) -> Option<Cow<'static, str>> {
     // NodeUnschedulable: a cordoned node, unless the pod tolerates its taint.
     let tolerates_unschedulable =
-        pod.spec.tolerations.iter().any(|t| t.tolerates("node.kubernetes.io/unschedulable", None, "NoSchedule"));
-    if n.node.unschedulable && !tolerates_unschedulable {
-        return Some("node(s) were unschedulable".to_string());
+        || pod.spec.tolerations.iter().any(|t| t.tolerates("node.kubernetes.io/unschedulable", None, "NoSchedule"));
+    if n.node.unschedulable && !tolerates_unschedulable() {
+        return Some(Cow::Borrowed("node(s) were unschedulable"));
     }
     for t in &n.node.taints {
         if t.effect == "PreferNoSchedule" {
@@ -144,40 +170,39 @@ fn filter_node(
         }
         let tolerated = pod.spec.tolerations.iter().any(|tol| tol.tolerates(&t.key, t.value.as_deref(), &t.effect));
         if !tolerated {
-            return Some(format!(
+            return Some(Cow::Owned(format!(
                 "node(s) had untolerated taint {{{}: {}}}",
                 t.key,
                 t.value.clone().unwrap_or_default()
-            ));
+            )));
         }
     }
     let labels = &n.node.meta.labels;
     let affinity_ok = pod.spec.required_node_affinity.is_empty()
         || pod.spec.required_node_affinity.iter().any(|term| term.iter().all(|r| r.matches(labels)));
     if !pod.spec.node_selector.iter().all(|(k, v)| labels.get(k) == Some(v)) || !affinity_ok {
-        return Some("node(s) didn't match Pod's node affinity/selector".to_string());
+        return Some(Cow::Borrowed("node(s) didn't match Pod's node affinity/selector"));
     }
     // NodeResourcesFit: requests of the pods already on the node plus this one.
     let used = &n.usage;
     let alloc = n.node.allocatable;
     if used.pods >= alloc.pods {
-        return Some("Too many pods".to_string());
+        return Some(Cow::Borrowed("Too many pods"));
     }
-    let want = requests(pod);
     if want.cpu_millis > 0 && used.cpu_millis + want.cpu_millis > alloc.cpu_millis {
-        return Some("Insufficient cpu".to_string());
+        return Some(Cow::Borrowed("Insufficient cpu"));
     }
     if want.memory_bytes > 0 && used.memory_bytes + want.memory_bytes > alloc.memory_bytes {
-        return Some("Insufficient memory".to_string());
+        return Some(Cow::Borrowed("Insufficient memory"));
     }
-    if let Some(v) = pinned.and_then(|v| c.volumes.get(v)) {
+    if let Some(v) = pinned {
         if !v.reachable_from(&n.node.meta.labels) {
-            return Some("node(s) had volume node affinity conflict".to_string());
+            return Some(Cow::Borrowed("node(s) had volume node affinity conflict"));
         }
     }
     for claim in needs_volume {
         if super::volume::find_best_match_for_claim(c, claim, Some(n.name()), false).is_none() {
-            return Some("node(s) didn't find available persistent volumes to bind".to_string());
+            return Some(Cow::Borrowed("node(s) didn't find available persistent volumes to bind"));
         }
     }
     // InterPodAffinity: no pod matching an anti-affinity term in the same topology domain.
@@ -195,7 +220,7 @@ fn filter_node(
                         .is_some_and(|on| on.node.meta.labels.get(&term.topology_key) == domain)
             });
         if conflict {
-            return Some("node(s) didn't match pod anti-affinity rules".to_string());
+            return Some(Cow::Borrowed("node(s) didn't match pod anti-affinity rules"));
         }
     }
     None

@@ -26,8 +26,10 @@ pub struct Cluster {
     pub claims: BTreeMap<Key, Claim>,
     pub volumes: BTreeMap<String, Volume>,
     /// Derived indexes, kept in step with `pods` by [`Cluster::insert_pod`],
-    /// [`Cluster::bind_pod`] and [`Cluster::take_pod`] (the only ways a pod
-    /// enters, lands on a node or leaves), so controllers need no full scans.
+    /// [`Cluster::assume_pod`], [`Cluster::bind_pod`] and [`Cluster::take_pod`]
+    /// (the only ways a pod enters, lands on a node or leaves), with `claims`
+    /// by [`Cluster::insert_claim`] and [`Cluster::take_claim`], and with
+    /// `volumes` by the `*_volume` methods, so controllers need no full scans.
     pub index: Indexes,
 }
 
@@ -62,6 +64,10 @@ pub struct SetIndex {
     pub missing: BTreeSet<i32>,
     /// Ordinals of pods that are terminating or not Running and Ready.
     pub unhealthy: BTreeSet<i32>,
+    /// Ordinals of pods `processReplica` acts on even in Parallel mode: Failed
+    /// or Succeeded (replaced), or Pending, not being deleted, with a claim
+    /// object missing (its claims are created). A subset of `unhealthy`.
+    pub needs_work: BTreeSet<i32>,
     /// Pods that are Running and Ready (terminating ones included).
     pub ready: u32,
     /// Non-terminating pods by revision.
@@ -76,6 +82,7 @@ pub struct PodContrib {
     pub set: Key,
     pub ordinal: i32,
     pub unhealthy: bool,
+    pub needs_work: bool,
     pub ready: bool,
     pub terminating: bool,
     pub revision: Option<String>,
@@ -90,6 +97,18 @@ pub struct NodeUsage {
     pub by_owner: BTreeMap<(String, String), u32>,
     /// Host parts of the pod IPs in use on the node.
     pub ips: BTreeSet<u32>,
+}
+
+/// What one pod adds to the usage of the node it is bound (or assumed) to.
+struct NodeShare {
+    requests: spec::Resources,
+    owner: Option<Key>,
+}
+
+impl NodeShare {
+    fn of(p: &Pod) -> NodeShare {
+        NodeShare { requests: pod_requests(p), owner: p.owner.clone().map(|o| (p.namespace.clone(), o)) }
+    }
 }
 
 fn pod_requests(p: &Pod) -> spec::Resources {
@@ -114,21 +133,59 @@ impl Cluster {
         self.reindex_pod(&key);
     }
 
-    /// Binds a pod to a node.
+    /// Binds a pod to a node; a pod assumed onto that node is already counted
+    /// in its usage.
     pub fn bind_pod(&mut self, key: &Key, node: &str) {
         let Some(p) = self.pods.get_mut(key) else { return };
         if p.node.is_some() {
             return;
         }
         p.node = Some(node.to_string());
-        let req = pod_requests(p);
-        let owner = p.owner.clone().map(|o| (p.namespace.clone(), o));
+        let assumed = p.assumed_node.take();
+        if assumed.as_deref() == Some(node) {
+            return;
+        }
+        let share = NodeShare::of(p);
+        if let Some(other) = assumed {
+            self.charge(&other, &share, false);
+        }
+        self.charge(node, &share, true);
+    }
+
+    /// `assume`: the scheduler counts the pod on `node` before it is bound
+    /// (while PreBind waits for its volumes).
+    pub fn assume_pod(&mut self, key: &Key, node: &str) {
+        let Some(p) = self.pods.get_mut(key) else { return };
+        if p.node.is_some() || p.assumed_node.is_some() {
+            return;
+        }
+        p.assumed_node = Some(node.to_string());
+        let share = NodeShare::of(p);
+        self.charge(node, &share, true);
+    }
+
+    /// Adds (or removes) one pod's share of a node's usage.
+    fn charge(&mut self, node: &str, share: &NodeShare, add: bool) {
         let Some(u) = self.nodes.get_mut(node).map(|n| &mut n.usage) else { return };
-        u.pods += 1;
-        u.cpu_millis += req.cpu_millis;
-        u.memory_bytes += req.memory_bytes;
-        if let Some(o) = owner {
-            *u.by_owner.entry(o).or_insert(0) += 1;
+        if add {
+            u.pods += 1;
+            u.cpu_millis += share.requests.cpu_millis;
+            u.memory_bytes += share.requests.memory_bytes;
+            if let Some(o) = &share.owner {
+                *u.by_owner.entry(o.clone()).or_insert(0) += 1;
+            }
+            return;
+        }
+        u.pods = u.pods.saturating_sub(1);
+        u.cpu_millis = u.cpu_millis.saturating_sub(share.requests.cpu_millis);
+        u.memory_bytes = u.memory_bytes.saturating_sub(share.requests.memory_bytes);
+        if let Some(o) = &share.owner {
+            if let Some(n) = u.by_owner.get_mut(o) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    u.by_owner.remove(o);
+                }
+            }
         }
     }
 
@@ -146,26 +203,14 @@ impl Cluster {
     /// Changes a pod's owner (orphaning or adoption).
     pub fn set_pod_owner(&mut self, key: &Key, owner: Option<String>) {
         let Some(p) = self.pods.get_mut(key) else { return };
-        if let Some(node) = p.node.clone() {
-            let Some(u) = self.nodes.get_mut(&node).map(|n| &mut n.usage) else {
-                p.owner = owner;
-                self.reindex_pod(key);
-                return;
-            };
-            if let Some(old) = p.owner.clone() {
-                let k = (p.namespace.clone(), old);
-                if let Some(n) = u.by_owner.get_mut(&k) {
-                    *n = n.saturating_sub(1);
-                    if *n == 0 {
-                        u.by_owner.remove(&k);
-                    }
-                }
-            }
-            if let Some(new) = owner.clone() {
-                *u.by_owner.entry((p.namespace.clone(), new)).or_insert(0) += 1;
-            }
-        }
+        let node = p.node.clone().or_else(|| p.assumed_node.clone());
+        let old = NodeShare::of(p);
         p.owner = owner;
+        let new = NodeShare::of(p);
+        if let Some(node) = node {
+            self.charge(&node, &old, false);
+            self.charge(&node, &new, true);
+        }
         self.reindex_pod(key);
     }
 
@@ -182,27 +227,41 @@ impl Cluster {
                 }
             }
         }
-        if let Some(node) = &p.node {
-            if let Some(u) = self.nodes.get_mut(node).map(|n| &mut n.usage) {
-                let req = pod_requests(&p);
-                u.pods = u.pods.saturating_sub(1);
-                u.cpu_millis = u.cpu_millis.saturating_sub(req.cpu_millis);
-                u.memory_bytes = u.memory_bytes.saturating_sub(req.memory_bytes);
-                if let Some(o) = &p.owner {
-                    let k = (p.namespace.clone(), o.clone());
-                    if let Some(n) = u.by_owner.get_mut(&k) {
-                        *n = n.saturating_sub(1);
-                        if *n == 0 {
-                            u.by_owner.remove(&k);
-                        }
-                    }
-                }
-                if let Some(host) = p.ip.as_deref().and_then(ip_host) {
-                    u.ips.remove(&host);
-                }
+        if let Some(node) = p.node.as_ref().or(p.assumed_node.as_ref()) {
+            self.charge(node, &NodeShare::of(&p), false);
+        }
+        if let (Some(node), Some(host)) = (&p.node, p.ip.as_deref().and_then(ip_host)) {
+            if let Some(n) = self.nodes.get_mut(node) {
+                n.usage.ips.remove(&host);
             }
         }
         Some(p)
+    }
+
+    /// Adds a claim object; the pods that name it re-index (`needs_work`).
+    pub fn insert_claim(&mut self, claim: Claim) {
+        let key = claim.key();
+        self.claims.insert(key.clone(), claim);
+        self.reindex_claim_users(&key);
+    }
+
+    /// Removes a claim object; the pods that name it re-index (`needs_work`).
+    pub fn take_claim(&mut self, key: &Key) -> Option<Claim> {
+        let claim = self.claims.remove(key)?;
+        self.reindex_claim_users(key);
+        Some(claim)
+    }
+
+    fn reindex_claim_users(&mut self, key: &Key) {
+        let users: Vec<Key> = self
+            .index
+            .claim_users
+            .get(key)
+            .map(|names| names.iter().map(|n| (key.0.clone(), n.clone())).collect())
+            .unwrap_or_default();
+        for pod in users {
+            self.reindex_pod(&pod);
+        }
     }
 
     /// Inserts or replaces a volume, keeping the volume indexes in step.
@@ -254,6 +313,14 @@ impl Cluster {
     /// Brings the set indexes in line with a pod's current state (after any
     /// change, insertion or removal). Idempotent.
     pub fn reindex_pod(&mut self, key: &Key) {
+        let pod = self.pods.get(key);
+        let new = pod.and_then(|p| self.contrib_of(p));
+        // Most pod changes (an IP, a start time) leave its share as it was.
+        // (A pod with a share has an owner, so it is not an orphan either.)
+        if new.is_some() && self.index.pod_contrib.get(key) == new.as_ref() {
+            return;
+        }
+        let orphan = pod.is_some_and(|p| p.owner.is_none());
         if let Some(old) = self.index.pod_contrib.remove(key) {
             if let Some(si) = self.index.sets.get_mut(&old.set) {
                 si.present.remove(&old.ordinal);
@@ -261,6 +328,7 @@ impl Cluster {
                     si.missing.insert(old.ordinal);
                 }
                 si.unhealthy.remove(&old.ordinal);
+                si.needs_work.remove(&old.ordinal);
                 if old.ready {
                     si.ready = si.ready.saturating_sub(1);
                 }
@@ -282,27 +350,21 @@ impl Cluster {
                 }
             }
         }
-        self.index.orphans.remove(key);
-        let Some(p) = self.pods.get(key) else { return };
-        let Some(owner) = p.owner.clone() else {
+        if orphan {
             self.index.orphans.insert(key.clone());
-            return;
-        };
-        let Some(ordinal) = p.ordinal else { return };
-        let ready = p.is_running_and_ready();
-        let contrib = PodContrib {
-            set: (p.namespace.clone(), owner),
-            ordinal,
-            unhealthy: p.is_terminating() || !ready,
-            ready,
-            terminating: p.is_terminating(),
-            revision: p.revision.clone(),
-        };
+        } else {
+            self.index.orphans.remove(key);
+        }
+        let Some(contrib) = new else { return };
+        let (ordinal, ready) = (contrib.ordinal, contrib.ready);
         let si = self.index.sets.entry(contrib.set.clone()).or_default();
         si.present.insert(ordinal);
         si.missing.remove(&ordinal);
         if contrib.unhealthy {
             si.unhealthy.insert(ordinal);
+        }
+        if contrib.needs_work {
+            si.needs_work.insert(ordinal);
         }
         if ready {
             si.ready += 1;
@@ -314,6 +376,27 @@ impl Cluster {
             *si.all_by_revision.entry(rev.clone()).or_insert(0) += 1;
         }
         self.index.pod_contrib.insert(key.clone(), contrib);
+    }
+
+    /// A pod's share of its set's index: `None` without an owner or ordinal.
+    fn contrib_of(&self, p: &Pod) -> Option<PodContrib> {
+        let owner = p.owner.clone()?;
+        let ordinal = p.ordinal?;
+        let ready = p.is_running_and_ready();
+        let needs_work = match p.phase {
+            PodPhase::Failed | PodPhase::Succeeded => true,
+            PodPhase::Pending => p.deletion_ms.is_none() && !p.claim_keys.iter().all(|k| self.claims.contains_key(k)),
+            _ => false,
+        };
+        Some(PodContrib {
+            set: (p.namespace.clone(), owner),
+            ordinal,
+            unhealthy: p.is_terminating() || !ready,
+            needs_work,
+            ready,
+            terminating: p.is_terminating(),
+            revision: p.revision.clone(),
+        })
     }
 
     /// Recomputes which ordinals a set wants (after its spec changed).
@@ -512,6 +595,11 @@ pub struct Pod {
     pub created_ms: u64,
     pub deletion_ms: Option<u64>,
     pub node: Option<String>,
+    /// The scheduler cache's assumed node (`schedule_one.go` `assume`): chosen
+    /// for a pod whose WaitForFirstConsumer claims are being bound (PreBind),
+    /// counted in the node's usage until the pod is bound there. Not an API
+    /// field: `kubectl` shows the pod without a node until then.
+    pub assumed_node: Option<String>,
     pub phase: PodPhase,
     pub containers_running: bool,
     pub ready: bool,

@@ -81,6 +81,7 @@ pub fn new_pod(s: &SetState, revision: &Revision, ordinal: i32) -> Pod {
         created_ms: 0,
         deletion_ms: None,
         node: None,
+        assumed_node: None,
         phase: PodPhase::Pending,
         containers_running: false,
         ready: false,
@@ -258,12 +259,15 @@ fn sync_fast(c: &Cluster, key: &Key, si: &SetIndex, now: u64, max_unavailable_ga
     let mut created_this_sync = 0;
     let mut blocked = false;
     // processReplica: healthy pods at their ordinal need nothing, so visit
-    // only the missing and unhealthy ordinals, in order.
+    // only the missing and unhealthy ordinals, in order. In Parallel mode an
+    // unhealthy pod matters only if processReplica acts on it (`needs_work`):
+    // the others would be passed over, and a burst has many of them.
     // Missing and unhealthy ordinals are disjoint sorted sets: merge them
     // lazily (OrderedReady stops at the first one).
+    let pods_to_visit = if monotonic { &si.unhealthy } else { &si.needs_work };
     let problems = MergeSorted {
         a: si.missing.range(span(start, end)).copied().peekable(),
-        b: si.unhealthy.range(span(start, end)).copied().peekable(),
+        b: pods_to_visit.range(span(start, end)).copied().peekable(),
     };
     for ord in problems {
         let o = process_replica(&cx, ord, pod_at(ord), &mut actions);
@@ -276,8 +280,9 @@ fn sync_fast(c: &Cluster, key: &Key, si: &SetIndex, now: u64, max_unavailable_ga
 
     // processCondemned, highest ordinal first.
     if !blocked {
-        let condemned: Vec<i32> =
-            si.present.range(end..).rev().chain(si.present.range(..start).rev()).copied().collect();
+        // Lazily: OrderedReady stops at the first, and a scale-down of
+        // thousands would otherwise collect every condemned ordinal per sync.
+        let condemned = si.present.range(end..).rev().chain(si.present.range(..start).rev()).copied();
         for ord in condemned {
             let Some(p) = pod_at(ord) else { continue };
             let o = process_condemned(&cx, ord, p, first_unhealthy.as_deref(), &mut actions);

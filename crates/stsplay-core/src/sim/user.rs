@@ -174,7 +174,7 @@ impl Simulation {
 
     /// pvc-protection let go: the claim object goes, and its volume is reclaimed.
     pub(super) fn remove_claim(&mut self, key: &Key) {
-        let Some(claim) = self.cluster.claims.remove(key) else { return };
+        let Some(claim) = self.cluster.take_claim(key) else { return };
         self.record(Reason::ClaimRemoved { namespace: key.0.clone(), claim: key.1.clone() });
         if let Some(vname) = &claim.volume {
             let policy = self.cluster.volumes.get(vname).map(|v| v.reclaim_policy.clone());
