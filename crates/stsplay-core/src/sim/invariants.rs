@@ -10,7 +10,8 @@
 //! - `dns-ready-only`: DNS publishes only ready, non-terminating endpoints
 //!   unless the Service sets `publishNotReadyAddresses`.
 //! - `node-usage-matches-pods`: the scheduler's per-node usage (pods, requests,
-//!   pods per owner) is that of the pods bound or assumed to the node.
+//!   pods per owner) is that of the pods bound or assumed to the node, and the
+//!   hostname index matches the nodes' labels.
 
 use super::*;
 
@@ -88,6 +89,9 @@ pub fn check_invariants(sim: &Simulation, from_step: usize) -> Result<(), String
         if let Some(o) = &p.owner {
             *u.by_owner.entry((p.namespace.clone(), o.clone())).or_insert(0) += 1;
         }
+    }
+    if crate::sim::state::nodes_by_hostname(&c.nodes) != c.index.nodes_by_hostname {
+        return Err(format!("stale hostname index {:?}", c.index.nodes_by_hostname));
     }
     for (name, n) in &c.nodes {
         let want = recount.remove(name.as_str()).unwrap_or_default();

@@ -884,14 +884,13 @@ impl Simulation {
 
     /// host-local IPAM: the next free address in the node's pod CIDR.
     fn allocate_ip(&mut self, node: &str) -> String {
-        let used = self.cluster.nodes.get(node).map(|n| n.usage.ips.clone()).unwrap_or_default();
         let Some(n) = self.cluster.nodes.get_mut(node) else {
             return String::from("10.244.0.250");
         };
         for _ in 0..253 {
             let host = n.next_ip_host;
             n.next_ip_host = if n.next_ip_host >= 254 { 2 } else { n.next_ip_host + 1 };
-            if !used.contains(&host) {
+            if !n.usage.ips.contains(&host) {
                 return format!("10.244.{}.{}", n.index, host);
             }
         }
@@ -1197,7 +1196,7 @@ impl Simulation {
                         // hostname and OS (`pkg/kubelet/kubelet_node_status.go`
                         // `initialNode`); the local-path provisioner's volumes
                         // select nodes by that hostname label.
-                        node.meta.labels.entry("kubernetes.io/hostname".to_string()).or_insert_with(|| name.clone());
+                        node.meta.labels.entry(HOSTNAME_LABEL.to_string()).or_insert_with(|| name.clone());
                         node.meta.labels.entry("kubernetes.io/os".to_string()).or_insert_with(|| "linux".to_string());
                         let index = self.cluster.nodes.values().map(|n| n.index).max().map_or(1, |i| i + 1);
                         self.cluster.nodes.insert(name.clone(), NodeState::new(node, index, now));
@@ -1205,6 +1204,7 @@ impl Simulation {
                     }
                 };
                 if verb != "unchanged" {
+                    self.cluster.reindex_nodes();
                     self.reschedule_pending_pods();
                 }
                 self.user_change(command, kind, None, &name, verb)

@@ -86,7 +86,7 @@ impl Profile {
         }
         for (i, name) in self.node_names.iter().enumerate() {
             let mut labels = BTreeMap::new();
-            labels.insert("kubernetes.io/hostname".to_string(), name.to_string());
+            labels.insert(HOSTNAME_LABEL.to_string(), name.to_string());
             labels.insert("kubernetes.io/os".to_string(), "linux".to_string());
             let mut taints = Vec::new();
             if i == 0 {
@@ -105,6 +105,7 @@ impl Profile {
             };
             c.nodes.insert(name.to_string(), NodeState::new(node, i as u32, 0));
         }
+        c.reindex_nodes();
         let mut annotations = BTreeMap::new();
         annotations.insert("storageclass.kubernetes.io/is-default-class".to_string(), "true".to_string());
         let standard = spec::StorageClass {

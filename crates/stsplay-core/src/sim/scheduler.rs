@@ -13,7 +13,7 @@
 //! (`schedule_one.go` `schedulingCycle`/`bindingCycle`).
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::sim::state::*;
 use crate::sim::Action;
@@ -86,11 +86,23 @@ pub fn schedule(c: &Cluster, key: &Key, uid: &str, tie_break: u64) -> Vec<Action
         (same, u.pods)
     };
     let mut feasible: Vec<((u32, u32), &NodeState)> = Vec::new();
-    for n in c.nodes.values() {
-        if let Some(r) = filter_node(c, pod, &want, n, pinned, &needs_volume) {
-            *reasons.entry(r).or_insert(0) += 1;
-        } else {
-            feasible.push((score(n), n));
+    // A volume pinned to hostnames lets only the nodes with one of them pass
+    // VolumeBinding: filter those (same feasible nodes, same order) and scan
+    // every node only if none fits, for the message's per-node reasons.
+    if let Some(shortlist) = pinned.and_then(|v| hostname_shortlist(c, v)) {
+        for n in shortlist {
+            if filter_node(c, pod, &want, n, pinned, &needs_volume).is_none() {
+                feasible.push((score(n), n));
+            }
+        }
+    }
+    if feasible.is_empty() {
+        for n in c.nodes.values() {
+            if let Some(r) = filter_node(c, pod, &want, n, pinned, &needs_volume) {
+                *reasons.entry(r).or_insert(0) += 1;
+            } else {
+                feasible.push((score(n), n));
+            }
         }
     }
     if feasible.is_empty() {
@@ -128,6 +140,20 @@ pub fn schedule(c: &Cluster, key: &Key, uid: &str, tie_break: u64) -> Vec<Action
     }
     let pinned_by_volume = pinned.map(|v| v.name.clone());
     vec![Action::BindPod { pod: key.clone(), node: chosen, pinned_by_volume }]
+}
+
+/// The nodes that can reach `volume` when each of its node-affinity terms
+/// requires `kubernetes.io/hostname In [...]` (as local volumes and the
+/// local-path provisioner's do), in name order; `None` for any other affinity.
+fn hostname_shortlist<'a>(c: &'a Cluster, volume: &Volume) -> Option<Vec<&'a NodeState>> {
+    let mut names: BTreeSet<&String> = BTreeSet::new();
+    for term in volume.node_affinity.as_ref()? {
+        let hostnames = term.iter().find(|r| r.key == HOSTNAME_LABEL && r.operator == "In")?;
+        for hostname in &hostnames.values {
+            names.extend(c.index.nodes_by_hostname.get(hostname).into_iter().flatten());
+        }
+    }
+    Some(names.into_iter().filter_map(|n| c.nodes.get(n)).collect())
 }
 
 /// The binding cycle of a pod assumed onto `node` (`schedule_one.go`

@@ -49,6 +49,23 @@ pub struct Indexes {
     pub pod_contrib: BTreeMap<Key, PodContrib>,
     /// Pods without an owner (candidates for adoption), by key.
     pub orphans: BTreeSet<Key>,
+    /// A Node's `kubernetes.io/hostname` label → the nodes that carry it
+    /// (rebuilt by [`Cluster::reindex_nodes`] whenever a Node is applied).
+    pub nodes_by_hostname: BTreeMap<String, BTreeSet<String>>,
+}
+
+/// The label the kubelet sets to its hostname; local volumes select nodes by it.
+pub const HOSTNAME_LABEL: &str = "kubernetes.io/hostname";
+
+/// [`Indexes::nodes_by_hostname`], computed from the nodes.
+pub fn nodes_by_hostname(nodes: &BTreeMap<String, NodeState>) -> BTreeMap<String, BTreeSet<String>> {
+    let mut by_hostname: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (name, n) in nodes {
+        if let Some(hostname) = n.node.meta.labels.get(HOSTNAME_LABEL) {
+            by_hostname.entry(hostname.clone()).or_default().insert(name.clone());
+        }
+    }
+    by_hostname
 }
 
 /// A StatefulSet's pods as the controller sees them, kept current on every
@@ -236,6 +253,12 @@ impl Cluster {
             }
         }
         Some(p)
+    }
+
+    /// Rebuilds the node indexes (after a Node was added or changed; nodes
+    /// are few and change rarely).
+    pub fn reindex_nodes(&mut self) {
+        self.index.nodes_by_hostname = nodes_by_hostname(&self.nodes);
     }
 
     /// Adds a claim object; the pods that name it re-index (`needs_work`).
@@ -836,7 +859,7 @@ impl Volume {
     /// The local-path provisioner's affinity: `kubernetes.io/hostname In [node]`.
     pub fn hostname_affinity(node: &str) -> Vec<Vec<spec::NodeRequirement>> {
         vec![vec![spec::NodeRequirement {
-            key: "kubernetes.io/hostname".to_string(),
+            key: HOSTNAME_LABEL.to_string(),
             operator: "In".to_string(),
             values: vec![node.to_string()],
         }]]
