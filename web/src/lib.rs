@@ -332,50 +332,133 @@ fn cluster_view(props: &ClusterProps) -> Html {
                 </ul>
             </div>
             { table("Pods", &["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE"],
-                snap.pods.iter().map(|p| html! {
-                    <tr>
-                        <td>{ format::qualified(&p.namespace, &p.name) }</td>
-                        <td>{ &p.ready_containers }</td>
-                        <td class={classes!("st", format::status_class(&p.status))}>{ &p.status }</td>
-                        <td>{ p.restarts }</td>
-                        <td>{ &p.age }</td>
-                        <td>{ format::or_none(&p.ip) }</td>
-                        <td>{ format::or_none(&p.node) }</td>
-                    </tr>
-                }).collect()) }
+                rows(&props.snapshot, Table::Pods, snap.pods.iter().map(|p| format::qualified(&p.namespace, &p.name)))) }
             { table("PersistentVolumeClaims", &["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS"],
-                snap.pvcs.iter().map(|c| html! {
-                    <tr>
-                        <td>{ format::qualified(&c.namespace, &c.name) }</td>
-                        <td class={classes!("st", format::status_class(&c.phase))}>{ &c.phase }</td>
-                        <td class="long">{ c.volume.clone().unwrap_or_default() }</td>
-                        <td>{ c.capacity.clone().unwrap_or_default() }</td>
-                        <td>{ &c.access_modes }</td>
-                        <td>{ c.storage_class.clone().unwrap_or_else(|| "<unset>".to_string()) }</td>
-                    </tr>
-                }).collect()) }
+                rows(&props.snapshot, Table::Claims, snap.pvcs.iter().map(|c| format::qualified(&c.namespace, &c.name)))) }
             { table("PersistentVolumes", &["NAME", "CAPACITY", "ACCESS MODES", "RECLAIM POLICY", "STATUS", "CLAIM", "STORAGECLASS"],
-                snap.pvs.iter().map(|v| html! {
-                    <tr>
-                        <td class="long">{ &v.name }</td>
-                        <td>{ &v.capacity }</td>
-                        <td>{ &v.access_modes }</td>
-                        <td>{ &v.reclaim_policy }</td>
-                        <td class={classes!("st", format::status_class(&v.phase))}>{ &v.phase }</td>
-                        <td>{ v.claim.clone().unwrap_or_default() }</td>
-                        <td>{ v.storage_class.clone().unwrap_or_default() }</td>
-                    </tr>
-                }).collect()) }
-            { table("DNS records", &["NAME", "TYPE", "DATA"],
-                snap.dns.iter().map(|r| html! {
-                    <tr>
-                        <td class="long">{ &r.name }</td>
-                        <td>{ &r.record_type }</td>
-                        <td>{ &r.data }</td>
-                    </tr>
-                }).collect()) }
+                rows(&props.snapshot, Table::Volumes, snap.pvs.iter().map(|v| v.name.clone()))) }
+            { table("DNS records", &["NAME", "TYPE", "DATA"], rows(&props.snapshot, Table::Dns, dns_keys(&snap.dns).into_iter())) }
         </>
     }
+}
+
+/// The four tables of [`ClusterView`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Table {
+    Pods,
+    Claims,
+    Volumes,
+    Dns,
+}
+
+/// Keys for the DNS rows: name, type and data (a name has one A record per
+/// endpoint), with a counter should a record ever repeat, since keys must be
+/// unique.
+fn dns_keys(records: &[stsplay_core::DnsRecordView]) -> Vec<String> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    records
+        .iter()
+        .map(|r| {
+            let key = format!("{} {} {}", r.name, r.record_type, r.data);
+            let n = seen.entry(key.clone()).or_insert(0);
+            *n += 1;
+            if *n == 1 {
+                key
+            } else {
+                format!("{key} #{n}")
+            }
+        })
+        .collect()
+}
+
+/// One [`TableRow`] per object, keyed (keys are unique within a table), so a
+/// row inserted in the middle moves no other row's text.
+fn rows(snapshot: &Rc<Snapshot>, table: Table, keys: impl Iterator<Item = String>) -> Vec<Html> {
+    keys.enumerate()
+        .map(|(index, key)| {
+            let snapshot = Rc::clone(snapshot);
+            html! { <TableRow {key} {snapshot} {table} {index} /> }
+        })
+        .collect()
+}
+
+/// Props for [`TableRow`]: row `index` of `table` in `snapshot`. Equal when
+/// the row's contents are, so a Step re-renders only the rows it changed.
+#[derive(Properties, Clone)]
+struct RowProps {
+    snapshot: Rc<Snapshot>,
+    table: Table,
+    index: usize,
+}
+
+impl PartialEq for RowProps {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b, i, j) = (&*self.snapshot, &*other.snapshot, self.index, other.index);
+        self.table == other.table
+            && match self.table {
+                Table::Pods => a.pods.get(i) == b.pods.get(j),
+                Table::Claims => a.pvcs.get(i) == b.pvcs.get(j),
+                Table::Volumes => a.pvs.get(i) == b.pvs.get(j),
+                Table::Dns => a.dns.get(i) == b.dns.get(j),
+            }
+    }
+}
+
+/// One table row, from the snapshot's view of the object.
+#[function_component(TableRow)]
+fn table_row(props: &RowProps) -> Html {
+    let snap = &*props.snapshot;
+    let i = props.index;
+    match props.table {
+        Table::Pods => snap.pods.get(i).map(|p| {
+            html! {
+                <tr>
+                    <td>{ format::qualified(&p.namespace, &p.name) }</td>
+                    <td>{ &p.ready_containers }</td>
+                    <td class={classes!("st", format::status_class(&p.status))}>{ &p.status }</td>
+                    <td>{ p.restarts }</td>
+                    <td>{ &p.age }</td>
+                    <td>{ format::or_none(&p.ip) }</td>
+                    <td>{ format::or_none(&p.node) }</td>
+                </tr>
+            }
+        }),
+        Table::Claims => snap.pvcs.get(i).map(|c| {
+            html! {
+                <tr>
+                    <td>{ format::qualified(&c.namespace, &c.name) }</td>
+                    <td class={classes!("st", format::status_class(&c.phase))}>{ &c.phase }</td>
+                    <td class="long">{ c.volume.clone().unwrap_or_default() }</td>
+                    <td>{ c.capacity.clone().unwrap_or_default() }</td>
+                    <td>{ &c.access_modes }</td>
+                    <td>{ c.storage_class.clone().unwrap_or_else(|| "<unset>".to_string()) }</td>
+                </tr>
+            }
+        }),
+        Table::Volumes => snap.pvs.get(i).map(|v| {
+            html! {
+                <tr>
+                    <td class="long">{ &v.name }</td>
+                    <td>{ &v.capacity }</td>
+                    <td>{ &v.access_modes }</td>
+                    <td>{ &v.reclaim_policy }</td>
+                    <td class={classes!("st", format::status_class(&v.phase))}>{ &v.phase }</td>
+                    <td>{ v.claim.clone().unwrap_or_default() }</td>
+                    <td>{ v.storage_class.clone().unwrap_or_default() }</td>
+                </tr>
+            }
+        }),
+        Table::Dns => snap.dns.get(i).map(|r| {
+            html! {
+                <tr>
+                    <td class="long">{ &r.name }</td>
+                    <td>{ &r.record_type }</td>
+                    <td>{ &r.data }</td>
+                </tr>
+            }
+        }),
+    }
+    .unwrap_or_default()
 }
 
 /// A captioned table; with no rows it shows one "No resources found" row.
@@ -396,5 +479,22 @@ fn table(caption: &str, headers: &[&str], rows: Vec<Html>) -> Html {
                 </tbody>
             </table>
         </div>
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use stsplay_core::DnsRecordView;
+
+    fn record(name: &str, data: &str) -> DnsRecordView {
+        DnsRecordView { name: name.into(), record_type: "A".into(), data: data.into() }
+    }
+
+    #[test]
+    fn dns_row_keys_are_unique_even_for_a_repeated_record() {
+        let records = [record("nginx", "10.244.1.2"), record("nginx", "10.244.2.2"), record("nginx", "10.244.1.2")];
+        let keys = dns_keys(&records);
+        assert_eq!(keys, ["nginx A 10.244.1.2", "nginx A 10.244.2.2", "nginx A 10.244.1.2 #2"]);
     }
 }
