@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use gloo_timers::callback::Interval;
-use stsplay_core::{Simulation, Snapshot, Step};
+use stsplay_core::{ClaimView, DnsRecordView, PodView, Simulation, Snapshot, Step, VolumeView};
 use web_sys::{Element, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -332,29 +332,31 @@ fn cluster_view(props: &ClusterProps) -> Html {
                 </ul>
             </div>
             { table("Pods", &["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE"],
-                rows(&props.snapshot, Table::Pods, snap.pods.iter().map(|p| format::qualified(&p.namespace, &p.name)))) }
+                rows(snap.pods.iter().map(|p| (format::qualified(&p.namespace, &p.name), Row::Pod(p.clone()))))) }
             { table("PersistentVolumeClaims", &["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS"],
-                rows(&props.snapshot, Table::Claims, snap.pvcs.iter().map(|c| format::qualified(&c.namespace, &c.name)))) }
+                rows(snap.pvcs.iter().map(|c| (format::qualified(&c.namespace, &c.name), Row::Claim(c.clone()))))) }
             { table("PersistentVolumes", &["NAME", "CAPACITY", "ACCESS MODES", "RECLAIM POLICY", "STATUS", "CLAIM", "STORAGECLASS"],
-                rows(&props.snapshot, Table::Volumes, snap.pvs.iter().map(|v| v.name.clone()))) }
-            { table("DNS records", &["NAME", "TYPE", "DATA"], rows(&props.snapshot, Table::Dns, dns_keys(&snap.dns).into_iter())) }
+                rows(snap.pvs.iter().map(|v| (v.name.clone(), Row::Volume(v.clone()))))) }
+            { table("DNS records", &["NAME", "TYPE", "DATA"], rows(dns_keys(&snap.dns).into_iter().zip(snap.dns.iter().map(|r| Row::Dns(r.clone()))))) }
         </>
     }
 }
 
-/// The four tables of [`ClusterView`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Table {
-    Pods,
-    Claims,
-    Volumes,
-    Dns,
+/// One row of the four tables of [`ClusterView`]: a copy of the object's view,
+/// so that a row component holds its own row and never a whole snapshot (a
+/// row that does not change keeps its props, and with them what they hold).
+#[derive(Clone, Debug, PartialEq)]
+enum Row {
+    Pod(PodView),
+    Claim(ClaimView),
+    Volume(VolumeView),
+    Dns(DnsRecordView),
 }
 
 /// Keys for the DNS rows: name, type and data (a name has one A record per
 /// endpoint), with a counter should a record ever repeat, since keys must be
 /// unique.
-fn dns_keys(records: &[stsplay_core::DnsRecordView]) -> Vec<String> {
+fn dns_keys(records: &[DnsRecordView]) -> Vec<String> {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     records
         .iter()
@@ -373,92 +375,61 @@ fn dns_keys(records: &[stsplay_core::DnsRecordView]) -> Vec<String> {
 
 /// One [`TableRow`] per object, keyed (keys are unique within a table), so a
 /// row inserted in the middle moves no other row's text.
-fn rows(snapshot: &Rc<Snapshot>, table: Table, keys: impl Iterator<Item = String>) -> Vec<Html> {
-    keys.enumerate()
-        .map(|(index, key)| {
-            let snapshot = Rc::clone(snapshot);
-            html! { <TableRow {key} {snapshot} {table} {index} /> }
-        })
-        .collect()
+fn rows(keyed: impl Iterator<Item = (String, Row)>) -> Vec<Html> {
+    keyed.map(|(key, row)| html! { <TableRow {key} {row} /> }).collect()
 }
 
-/// Props for [`TableRow`]: row `index` of `table` in `snapshot`. Equal when
-/// the row's contents are, so a Step re-renders only the rows it changed.
-#[derive(Properties, Clone)]
+/// Props for [`TableRow`]: equal when the row is, so a Step re-renders only
+/// the rows it changed.
+#[derive(Properties, Clone, PartialEq)]
 struct RowProps {
-    snapshot: Rc<Snapshot>,
-    table: Table,
-    index: usize,
-}
-
-impl PartialEq for RowProps {
-    fn eq(&self, other: &Self) -> bool {
-        let (a, b, i, j) = (&*self.snapshot, &*other.snapshot, self.index, other.index);
-        self.table == other.table
-            && match self.table {
-                Table::Pods => a.pods.get(i) == b.pods.get(j),
-                Table::Claims => a.pvcs.get(i) == b.pvcs.get(j),
-                Table::Volumes => a.pvs.get(i) == b.pvs.get(j),
-                Table::Dns => a.dns.get(i) == b.dns.get(j),
-            }
-    }
+    row: Row,
 }
 
 /// One table row, from the snapshot's view of the object.
 #[function_component(TableRow)]
 fn table_row(props: &RowProps) -> Html {
-    let snap = &*props.snapshot;
-    let i = props.index;
-    match props.table {
-        Table::Pods => snap.pods.get(i).map(|p| {
-            html! {
-                <tr>
-                    <td>{ format::qualified(&p.namespace, &p.name) }</td>
-                    <td>{ &p.ready_containers }</td>
-                    <td class={classes!("st", format::status_class(&p.status))}>{ &p.status }</td>
-                    <td>{ p.restarts }</td>
-                    <td>{ &p.age }</td>
-                    <td>{ format::or_none(&p.ip) }</td>
-                    <td>{ format::or_none(&p.node) }</td>
-                </tr>
-            }
-        }),
-        Table::Claims => snap.pvcs.get(i).map(|c| {
-            html! {
-                <tr>
-                    <td>{ format::qualified(&c.namespace, &c.name) }</td>
-                    <td class={classes!("st", format::status_class(&c.phase))}>{ &c.phase }</td>
-                    <td class="long">{ c.volume.clone().unwrap_or_default() }</td>
-                    <td>{ c.capacity.clone().unwrap_or_default() }</td>
-                    <td>{ &c.access_modes }</td>
-                    <td>{ c.storage_class.clone().unwrap_or_else(|| "<unset>".to_string()) }</td>
-                </tr>
-            }
-        }),
-        Table::Volumes => snap.pvs.get(i).map(|v| {
-            html! {
-                <tr>
-                    <td class="long">{ &v.name }</td>
-                    <td>{ &v.capacity }</td>
-                    <td>{ &v.access_modes }</td>
-                    <td>{ &v.reclaim_policy }</td>
-                    <td class={classes!("st", format::status_class(&v.phase))}>{ &v.phase }</td>
-                    <td>{ v.claim.clone().unwrap_or_default() }</td>
-                    <td>{ v.storage_class.clone().unwrap_or_default() }</td>
-                </tr>
-            }
-        }),
-        Table::Dns => snap.dns.get(i).map(|r| {
-            html! {
-                <tr>
-                    <td class="long">{ &r.name }</td>
-                    <td>{ &r.record_type }</td>
-                    <td>{ &r.data }</td>
-                </tr>
-            }
-        }),
+    match &props.row {
+        Row::Pod(p) => html! {
+            <tr>
+                <td>{ format::qualified(&p.namespace, &p.name) }</td>
+                <td>{ &p.ready_containers }</td>
+                <td class={classes!("st", format::status_class(&p.status))}>{ &p.status }</td>
+                <td>{ p.restarts }</td>
+                <td>{ &p.age }</td>
+                <td>{ format::or_none(&p.ip) }</td>
+                <td>{ format::or_none(&p.node) }</td>
+            </tr>
+        },
+        Row::Claim(c) => html! {
+            <tr>
+                <td>{ format::qualified(&c.namespace, &c.name) }</td>
+                <td class={classes!("st", format::status_class(&c.phase))}>{ &c.phase }</td>
+                <td class="long">{ c.volume.clone().unwrap_or_default() }</td>
+                <td>{ c.capacity.clone().unwrap_or_default() }</td>
+                <td>{ &c.access_modes }</td>
+                <td>{ c.storage_class.clone().unwrap_or_else(|| "<unset>".to_string()) }</td>
+            </tr>
+        },
+        Row::Volume(v) => html! {
+            <tr>
+                <td class="long">{ &v.name }</td>
+                <td>{ &v.capacity }</td>
+                <td>{ &v.access_modes }</td>
+                <td>{ &v.reclaim_policy }</td>
+                <td class={classes!("st", format::status_class(&v.phase))}>{ &v.phase }</td>
+                <td>{ v.claim.clone().unwrap_or_default() }</td>
+                <td>{ v.storage_class.clone().unwrap_or_default() }</td>
+            </tr>
+        },
+        Row::Dns(r) => html! {
+            <tr>
+                <td class="long">{ &r.name }</td>
+                <td>{ &r.record_type }</td>
+                <td>{ &r.data }</td>
+            </tr>
+        },
     }
-    .unwrap_or_default()
 }
 
 /// A captioned table; with no rows it shows one "No resources found" row.
@@ -485,7 +456,6 @@ fn table(caption: &str, headers: &[&str], rows: Vec<Html>) -> Html {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use stsplay_core::DnsRecordView;
 
     fn record(name: &str, data: &str) -> DnsRecordView {
         DnsRecordView { name: name.into(), record_type: "A".into(), data: data.into() }
