@@ -405,7 +405,7 @@ if (N) {
     'example\'s Service and StatefulSet (with its `www` claim template) at N replicas and step until nothing is pending; re-apply with a new ' +
     'image and step until settled; `kubectl scale statefulset web --replicas=0` (`kubectl::run_line`) and step until ' +
     'settled. Each phase is checked (all Ready, all on the new image, no pods left). A run is stopped after 60 s. ' +
-    'Each configuration runs 5 times, interleaved with the others; the table shows the run with the median total, ' +
+    `Each configuration runs ${N.throughput[0]?.runsTotalMs.length ?? 0} times, interleaved with the others; the table shows the run with the median total, ` +
     'and the totals of all runs follow it.');
   md.push('');
   md.push(mdRow(['Policy', 'Replicas', 'Phase', 'Time', 'step() calls', 'Steps recorded']));

@@ -12,7 +12,7 @@
 //!   through by re-applying it with a changed image, then scale to 0 with
 //!   `kubectl scale` (through [`kubectl::run_line`]). Each phase is timed. A run
 //!   that passes `--limit-secs` (wall clock) is stopped and reported as such.
-//!   Each configuration runs `--repeat` times (default 5, interleaved) and the
+//!   Each configuration runs `--repeat` times (default 7, interleaved) and the
 //!   run with the median total is reported: one run on a shared machine is
 //!   too noisy to hold a budget against.
 //! * **jump** — "go back to any of the last N steps". The core has no
@@ -500,7 +500,7 @@ fn usage() -> ! {
     eprintln!(
         "usage: stsplay-bench [--json] [--only throughput|jump] [--replicas 1000,10000] \
          [--policies Parallel,OrderedReady] [--limit-secs 60] [--jump-inputs 2000] \
-         [--jump-replicas 200] [--checkpoint-every 100] [--repeat 5]"
+         [--jump-replicas 200] [--checkpoint-every 100] [--repeat 7]"
     );
     std::process::exit(2);
 }
@@ -513,7 +513,7 @@ fn parse_args() -> Args {
         jump_inputs: 2000,
         jump_replicas: 200,
         every: 100,
-        repeat: 5,
+        repeat: 7,
         json: false,
         only: None,
     };

@@ -82,10 +82,9 @@ pub fn check_invariants(sim: &Simulation, from_step: usize) -> Result<(), String
         }
         let u = recount.entry(node).or_default();
         u.pods += 1;
-        for container in &p.spec.containers {
-            u.cpu_millis += container.requests.cpu_millis;
-            u.memory_bytes += container.requests.memory_bytes;
-        }
+        let requests = crate::sim::state::pod_requests(p);
+        u.cpu_millis += requests.cpu_millis;
+        u.memory_bytes += requests.memory_bytes;
         if let Some(o) = &p.owner {
             *u.by_owner.entry((p.namespace.clone(), o.clone())).or_insert(0) += 1;
         }

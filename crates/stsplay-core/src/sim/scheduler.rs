@@ -76,7 +76,7 @@ pub fn schedule(c: &Cluster, key: &Key, uid: &str, tie_break: u64) -> Vec<Action
                 .is_none_or(|cl| cl.class.provisioner == "kubernetes.io/no-provisioner")
         })
         .collect();
-    let want = requests(pod);
+    let want = pod_requests(pod);
     let mut reasons: BTreeMap<Cow<'static, str>, usize> = BTreeMap::new();
     // Score: fewest pods of the same owner, then fewest pods overall.
     let owner_key = pod.owner.clone().map(|o| (pod.namespace.clone(), o));
@@ -250,12 +250,4 @@ fn filter_node(
         }
     }
     None
-}
-
-/// The pod's resource requests, summed over its containers.
-fn requests(p: &Pod) -> crate::spec::Resources {
-    p.spec.containers.iter().fold(crate::spec::Resources::default(), |acc, c| crate::spec::Resources {
-        cpu_millis: acc.cpu_millis + c.requests.cpu_millis,
-        memory_bytes: acc.memory_bytes + c.requests.memory_bytes,
-    })
 }

@@ -128,7 +128,8 @@ impl NodeShare {
     }
 }
 
-fn pod_requests(p: &Pod) -> spec::Resources {
+/// The pod's resource requests, summed over its containers.
+pub fn pod_requests(p: &Pod) -> spec::Resources {
     p.spec.containers.iter().fold(spec::Resources::default(), |acc, c| spec::Resources {
         cpu_millis: acc.cpu_millis + c.requests.cpu_millis,
         memory_bytes: acc.memory_bytes + c.requests.memory_bytes,
