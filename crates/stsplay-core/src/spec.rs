@@ -420,20 +420,23 @@ pub struct ServicePort {
     pub protocol: String,
 }
 
+/// `repr(C)`, scheduler-read fields first (see `sim::state::NodeState`).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[repr(C)]
 pub struct Node {
-    pub meta: ObjectMeta,
     pub unschedulable: bool,
-    pub taints: Vec<Taint>,
     /// `status.allocatable` (a playground convenience: real nodes report it).
     pub allocatable: Allocatable,
+    pub taints: Vec<Taint>,
+    pub meta: ObjectMeta,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
 pub struct Allocatable {
+    pub pods: u32,
     pub cpu_millis: u64,
     pub memory_bytes: u128,
-    pub pods: u32,
 }
 
 impl Default for Allocatable {

@@ -75,31 +75,37 @@ pub fn check_invariants(sim: &Simulation, from_step: usize) -> Result<(), String
     }
     // node-usage-matches-pods: the incremental usage equals a recount.
     let mut recount: BTreeMap<&str, NodeUsage> = BTreeMap::new();
+    let mut per_set: BTreeMap<Key, BTreeMap<u32, u32>> = BTreeMap::new();
     for p in c.pods.values() {
         let Some(node) = p.node.as_deref().or(p.assumed_node.as_deref()) else { continue };
-        if !c.nodes.contains_key(node) {
-            continue;
-        }
+        let Some(n) = c.nodes.get(node) else { continue };
         let u = recount.entry(node).or_default();
         u.pods += 1;
         let requests = crate::sim::state::pod_requests(p);
         u.cpu_millis += requests.cpu_millis;
         u.memory_bytes += requests.memory_bytes;
         if let Some(o) = &p.owner {
-            *u.by_owner.entry((p.namespace.clone(), o.clone())).or_insert(0) += 1;
+            *per_set.entry((p.namespace.clone(), o.clone())).or_default().entry(n.index).or_insert(0) += 1;
         }
-    }
-    if crate::sim::state::nodes_by_hostname(&c.nodes) != c.index.nodes_by_hostname {
-        return Err(format!("stale hostname index {:?}", c.index.nodes_by_hostname));
     }
     for (name, n) in &c.nodes {
         let want = recount.remove(name.as_str()).unwrap_or_default();
         let have = &n.usage;
-        if (have.pods, have.cpu_millis, have.memory_bytes, &have.by_owner)
-            != (want.pods, want.cpu_millis, want.memory_bytes, &want.by_owner)
-        {
+        if (have.pods, have.cpu_millis, have.memory_bytes) != (want.pods, want.cpu_millis, want.memory_bytes) {
             return Err(format!("node {name}'s usage {have:?} differs from its pods' {want:?}"));
         }
+    }
+    for (set, si) in &c.index.sets {
+        let want = per_set.remove(set).unwrap_or_default();
+        if si.pods_on_node != want {
+            return Err(format!("{set:?} counts {:?} pods per node, its pods {want:?}", si.pods_on_node));
+        }
+    }
+    if let Some((set, counts)) = per_set.into_iter().next() {
+        return Err(format!("{set:?} has pods on nodes {counts:?} but no index"));
+    }
+    if crate::sim::state::nodes_by_hostname(&c.nodes) != c.index.nodes_by_hostname {
+        return Err(format!("stale hostname index {:?}", c.index.nodes_by_hostname));
     }
     Ok(())
 }

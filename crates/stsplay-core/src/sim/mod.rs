@@ -890,7 +890,7 @@ impl Simulation {
         for _ in 0..253 {
             let host = n.next_ip_host;
             n.next_ip_host = if n.next_ip_host >= 254 { 2 } else { n.next_ip_host + 1 };
-            if !n.usage.ips.contains(&host) {
+            if !n.pod_ips.contains(&host) {
                 return format!("10.244.{}.{}", n.index, host);
             }
         }

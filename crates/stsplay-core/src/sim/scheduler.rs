@@ -79,11 +79,10 @@ pub fn schedule(c: &Cluster, key: &Key, uid: &str, tie_break: u64) -> Vec<Action
     let want = pod_requests(pod);
     let mut reasons: BTreeMap<Cow<'static, str>, usize> = BTreeMap::new();
     // Score: fewest pods of the same owner, then fewest pods overall.
-    let owner_key = pod.owner.clone().map(|o| (pod.namespace.clone(), o));
+    let same_owner = pod.owner.clone().and_then(|o| c.index.sets.get(&(pod.namespace.clone(), o)));
     let score = |n: &NodeState| {
-        let u = &n.usage;
-        let same = owner_key.as_ref().and_then(|k| u.by_owner.get(k)).copied().unwrap_or(0);
-        (same, u.pods)
+        let same = same_owner.and_then(|si| si.pods_on_node.get(&n.index)).copied().unwrap_or(0);
+        (same, n.usage.pods)
     };
     let mut feasible: Vec<((u32, u32), &NodeState)> = Vec::new();
     // A volume pinned to hostnames lets only the nodes with one of them pass
