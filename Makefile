@@ -72,8 +72,11 @@ test-wasm-web: install
 	WASM_BINDGEN_TEST_TIMEOUT=$(WASM_BINDGEN_TEST_TIMEOUT) \
 	cargo test -p stsplay-web --target wasm32-unknown-unknown
 
+# dist/ is the site as deployed; target/dist-test-hooks/ is the same app built
+# with the `test-hooks` feature, for the end-to-end crash test only.
 build-release: install
 	trunk build --release
+	trunk build --release --features test-hooks --dist target/dist-test-hooks
 
 test-e2e: build-release
 	node --test --test-concurrency=1 tests/e2e/*.test.mjs

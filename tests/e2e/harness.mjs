@@ -9,6 +9,10 @@ import { chromium } from 'playwright-core';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DIST_DIR = path.resolve(process.env.STSPLAY_DIST ?? path.join(REPO_ROOT, 'dist'));
+/** The same app built with the `test-hooks` feature (web/Cargo.toml), by `make build-release`. */
+export const TEST_HOOKS_DIST_DIR = path.resolve(
+  process.env.STSPLAY_TEST_HOOKS_DIST ?? path.join(REPO_ROOT, 'target', 'dist-test-hooks'),
+);
 export const RESULTS_DIR = path.join(REPO_ROOT, 'tests', 'e2e', 'results');
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 

@@ -2,8 +2,13 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startServer } from './server.mjs';
 import {
+  DIST_DIR,
   STORAGE_KEY,
+  TEST_HOOKS_DIST_DIR,
   TEST_TIMEOUT_MS,
   button,
   crashBanner,
@@ -14,7 +19,7 @@ import {
   setManifests,
   stepOnce,
 } from './harness.mjs';
-import { useSuite } from './suite.mjs';
+import { BASE_PATH, useSuite } from './suite.mjs';
 
 const suite = useSuite();
 
@@ -50,16 +55,26 @@ test('the editor text is saved on every change and restored after a reload', { t
   assert.match(await manifests(page).inputValue(), /replicas: 3/);
 });
 
-test('after a crash, Reload brings the page back with the editor text intact', { timeout: TEST_TIMEOUT_MS }, async () => {
+test('the deployed build has no test hook; the test-hooks build has one', () => {
+  const wasm = (dir) => fs.readFileSync(path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.wasm'))));
+  const EVENT = Buffer.from('stsplay:test-panic');
+  assert.equal(wasm(DIST_DIR).includes(EVENT), false, 'dist/ (the site) listens for the test panic event');
+  assert.equal(wasm(TEST_HOOKS_DIST_DIR).includes(EVENT), true, 'the test-hooks build lacks the event');
+});
+
+test('after a crash, Reload brings the page back with the editor text intact', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  // The app built with the `test-hooks` feature, served like dist/ (same sub-path, same CSP).
+  const hooks = await startServer({ root: TEST_HOOKS_DIST_DIR, basePath: BASE_PATH });
+  t.after(() => hooks.close());
   const { page, errors } = await suite.newPage();
-  await loadApp(page, suite.server().url);
+  await loadApp(page, hooks.url);
   const text = await editedText(page);
   await setManifests(page, text);
   await button(page, 'Apply').click();
   await stepOnce(page);
   await poll(async () => (await savedScenario(page))?.manifests === text, { message: 'the edit to be saved' });
 
-  // The app's test-only trigger (web/src/panic.rs): a real Rust panic.
+  // The test-hooks build's trigger (web/src/panic.rs): a real Rust panic.
   await page.evaluate(() => dispatchEvent(new Event('stsplay:test-panic')));
   await crashBanner(page).waitFor({ state: 'visible', timeout: 10_000 });
   assert.match(await crashBanner(page).innerText(), /stsplay crashed: test panic/);

@@ -17,9 +17,10 @@ pub const CRASH_BANNER_ID: &str = "stsplay-crash";
 
 /// A `window` event that makes the app panic on purpose, so that end-to-end
 /// tests can check the crash banner and that Reload keeps the user's work
-/// (tests/e2e). Only a script running in the page can dispatch it (no URL or
-/// user gesture can), and such a script could break the page anyway; with the
-/// page's CSP, the only scripts are stsplay's own and a test driver's.
+/// (tests/e2e). Only in a build with the `test-hooks` feature (`make
+/// build-release` makes one beside `dist/`, for those tests): the site that is
+/// deployed has no such listener.
+#[cfg(feature = "test-hooks")]
 pub const TEST_PANIC_EVENT: &str = "stsplay:test-panic";
 
 /// Install the hook. Call before rendering (yew keeps a custom hook).
@@ -31,6 +32,7 @@ pub fn install_panic_hook() {
 }
 
 /// Listen for [`TEST_PANIC_EVENT`] on `window` and panic when it comes.
+#[cfg(feature = "test-hooks")]
 pub fn install_test_panic_trigger() {
     let Some(window) = web_sys::window() else {
         return;
