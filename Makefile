@@ -11,6 +11,7 @@
 #     make test-wasm-core  stsplay-core tests on wasm32, in Node (wasm-bindgen-test-runner)
 #     make test-wasm-web   stsplay-web tests in headless Chromium via chromedriver
 #     make build-release   trunk build --release -> dist/ (relocatable static site)
+#     make build-test-hooks  the same with the test-hooks feature -> target/dist-test-hooks/
 #     make test-e2e        Playwright tests (node --test) against dist/ under a sub-path
 #   make screenshot      docs/screenshot.png from the release build
 #   make bench           every speed/size/memory figure beside its budget, and
@@ -46,7 +47,7 @@ CHROMEDRIVER ?= /usr/bin/chromedriver
 # Seconds wasm-bindgen-test-runner waits for a test binary (default 20 is tight on 2 cores).
 WASM_BINDGEN_TEST_TIMEOUT ?= 180
 
-.PHONY: install serve test test-native test-wasm-core test-wasm-web build-release test-e2e screenshot bench fuzz test-property-slow clean
+.PHONY: install serve test test-native test-wasm-core test-wasm-web build-release build-test-hooks test-e2e screenshot bench fuzz test-property-slow clean
 
 install:
 	bash scripts/install.sh
@@ -72,13 +73,15 @@ test-wasm-web: install
 	WASM_BINDGEN_TEST_TIMEOUT=$(WASM_BINDGEN_TEST_TIMEOUT) \
 	cargo test -p stsplay-web --target wasm32-unknown-unknown
 
-# dist/ is the site as deployed; target/dist-test-hooks/ is the same app built
-# with the `test-hooks` feature, for the end-to-end crash test only.
+# dist/ is the site as deployed.
 build-release: install
 	trunk build --release
+
+# The same app built with the `test-hooks` feature, for the end-to-end crash test only.
+build-test-hooks: install
 	trunk build --release --features test-hooks --dist target/dist-test-hooks
 
-test-e2e: build-release
+test-e2e: build-release build-test-hooks
 	node --test --test-concurrency=1 tests/e2e/*.test.mjs
 
 screenshot: build-release

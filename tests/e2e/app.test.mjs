@@ -7,7 +7,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import {
-  DIST_DIR,
   TEST_TIMEOUT_MS,
   assertDistBuilt,
   button,
@@ -17,6 +16,7 @@ import {
   readTable,
   stepOnce,
   stepUntilReady,
+  wasmFileName,
 } from './harness.mjs';
 import { useSuite } from './suite.mjs';
 
@@ -39,8 +39,7 @@ test('dist/index.html references its assets with relative URLs', () => {
 });
 
 test('the server sends .wasm as application/wasm under the sub-path', async () => {
-  const wasm = fs.readdirSync(DIST_DIR).find((f) => f.endsWith('.wasm'));
-  assert.ok(wasm, 'no .wasm file in dist/');
+  const wasm = wasmFileName();
   const server = suite.server();
   const res = await fetch(server.url + wasm);
   assert.equal(res.status, 200);

@@ -34,6 +34,13 @@ const CHROMIUM_ARGS = [
   '--disable-dev-shm-usage',
 ];
 
+/** The file name of the wasm module in a built site (`dir`: dist/ by default). */
+export function wasmFileName(dir = DIST_DIR) {
+  const name = fs.readdirSync(dir).find((f) => f.endsWith('.wasm'));
+  if (!name) throw new Error(`no .wasm file in ${dir}: run \`make build-release\` first`);
+  return name;
+}
+
 /** Fails early with a clear message when the release build is missing. */
 export function assertDistBuilt() {
   const index = path.join(DIST_DIR, 'index.html');

@@ -18,6 +18,7 @@ import {
   savedScenario,
   setManifests,
   stepOnce,
+  wasmFileName,
 } from './harness.mjs';
 import { BASE_PATH, useSuite } from './suite.mjs';
 
@@ -56,7 +57,7 @@ test('the editor text is saved on every change and restored after a reload', { t
 });
 
 test('the deployed build has no test hook; the test-hooks build has one', () => {
-  const wasm = (dir) => fs.readFileSync(path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.wasm'))));
+  const wasm = (dir) => fs.readFileSync(path.join(dir, wasmFileName(dir)));
   const EVENT = Buffer.from('stsplay:test-panic');
   assert.equal(wasm(DIST_DIR).includes(EVENT), false, 'dist/ (the site) listens for the test panic event');
   assert.equal(wasm(TEST_HOOKS_DIST_DIR).includes(EVENT), true, 'the test-hooks build lacks the event');

@@ -18,8 +18,8 @@ pub const CRASH_BANNER_ID: &str = "stsplay-crash";
 /// A `window` event that makes the app panic on purpose, so that end-to-end
 /// tests can check the crash banner and that Reload keeps the user's work
 /// (tests/e2e). Only in a build with the `test-hooks` feature (`make
-/// build-release` makes one beside `dist/`, for those tests): the site that is
-/// deployed has no such listener.
+/// build-test-hooks` makes one beside `dist/`, for those tests): the site that
+/// is deployed has no such listener.
 #[cfg(feature = "test-hooks")]
 pub const TEST_PANIC_EVENT: &str = "stsplay:test-panic";
 
