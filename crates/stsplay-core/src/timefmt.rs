@@ -138,3 +138,19 @@ mod epoch_tests {
         assert_eq!(super::rfc1123z(86_400_000 * 60 + 3_723_000), "Fri, 01 Mar 2024 01:02:03 +0000");
     }
 }
+
+/// A step's virtual time as the playground shows it: `12.4s` (seconds with
+/// one decimal, truncated), the form of `step` output and the timeline.
+pub fn step_time(ms: u64) -> String {
+    format!("{}.{}s", ms / 1000, (ms % 1000) / 100)
+}
+
+#[cfg(test)]
+mod step_time_tests {
+    #[test]
+    fn one_decimal_truncated() {
+        assert_eq!(super::step_time(0), "0.0s");
+        assert_eq!(super::step_time(12_499), "12.4s");
+        assert_eq!(super::step_time(60_000), "60.0s");
+    }
+}

@@ -118,12 +118,45 @@ pub fn run_script(sim: &mut Simulation, text: &str, files: &dyn FileSource) -> V
 
 /// Runs one command line.
 pub fn run_line(sim: &mut Simulation, line: &str, files: &dyn FileSource) -> CommandResult {
+    run_line_with_stdin(sim, line, None, files)
+}
+
+/// The file name kubectl gives standard input (`-f -`) in its messages.
+pub const STDIN_NAME: &str = "STDIN";
+
+/// A [`FileSource`] where the path `-` is a command's standard input (a heredoc).
+struct WithStdin<'a> {
+    stdin: &'a str,
+    files: &'a dyn FileSource,
+}
+
+impl FileSource for WithStdin<'_> {
+    fn read(&self, path: &str) -> Result<String, String> {
+        if path == "-" {
+            Ok(self.stdin.to_string())
+        } else {
+            self.files.read(path)
+        }
+    }
+}
+
+/// Runs one command line whose standard input is `stdin` (the body of a
+/// heredoc: `kubectl apply -f - <<'EOF'`).
+pub fn run_line_with_stdin(
+    sim: &mut Simulation,
+    line: &str,
+    stdin: Option<&str>,
+    files: &dyn FileSource,
+) -> CommandResult {
     let (output, exit_code) = if line.len() > MAX_LINE_BYTES {
         (format!("error: command line is {} bytes; the limit is {MAX_LINE_BYTES}\n", line.len()), 2)
     } else {
         match words::split_words(line) {
             Err(e) => (format!("error: {e}\n"), 2),
-            Ok(argv) => run_argv(sim, &argv, files),
+            Ok(argv) => match stdin {
+                Some(stdin) => run_argv(sim, &argv, &WithStdin { stdin, files }),
+                None => run_argv(sim, &argv, files),
+            },
         }
     };
     CommandResult { command: line.to_string(), output, exit_code, time_seconds: sim.now_ms() / 1000 }
@@ -164,11 +197,13 @@ fn run_argv(sim: &mut Simulation, argv: &[String], files: &dyn FileSource) -> (S
             [name] => nslookup(sim, DEFAULT_NAMESPACE, name),
             _ => fail("usage: nslookup NAME"),
         },
+        "step" => step(sim, args),
+        "run" => run_until_settled(sim, args),
         "node" => fault_node(sim, args),
         "pod" => fault_pod(sim, args),
         other => (
             format!(
-                "error: unknown command \"{other}\": a script line starts with kubectl, sleep, nslookup, node or pod\n"
+                "error: unknown command \"{other}\": a script line starts with kubectl, step, run, sleep, nslookup, node or pod\n"
             ),
             127,
         ),
@@ -678,6 +713,68 @@ fn drain(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
     }
     out.push_str(&format!("node/{node} drained\n"));
     ok(out)
+}
+
+/// Most steps one `step N` may take.
+pub const MAX_STEP_COUNT: u64 = 100_000;
+
+/// `step [N]`: what the browser's Step button does, N times: process events
+/// until one changes something visible ([`Simulation::step`]). Prints each
+/// recorded step with its virtual time.
+fn step(sim: &mut Simulation, args: &[String]) -> (String, i32) {
+    let n = match args {
+        [] => 1,
+        [n] => match n.parse::<u64>() {
+            Ok(n) if (1..=MAX_STEP_COUNT).contains(&n) => n,
+            _ => return fail(format!("error: step takes a count from 1 to {MAX_STEP_COUNT}, not \"{n}\"")),
+        },
+        _ => return (String::from("usage: step [N]\n"), 2),
+    };
+    let first = sim.steps().len();
+    let budget = event_budget(sim) as u64;
+    let start_events = sim.events_queued();
+    let mut taken = 0;
+    while taken < n {
+        if sim.events_queued().saturating_sub(start_events) >= budget {
+            break;
+        }
+        if !sim.step() {
+            break;
+        }
+        taken += 1;
+    }
+    let mut out: String = sim
+        .steps()
+        .get(first..)
+        .unwrap_or_default()
+        .iter()
+        .map(|s| format!("+{}  {}\n", crate::timefmt::step_time(s.time_ms), s.message()))
+        .collect();
+    if taken < n && !sim.has_pending() {
+        out.push_str("Nothing pending.\n");
+    }
+    ok(out)
+}
+
+/// `run until settled`: step until nothing is pending (bounded by the
+/// events one command may process).
+fn run_until_settled(sim: &mut Simulation, args: &[String]) -> (String, i32) {
+    if !matches!(args, [a, b] if a == "until" && b == "settled") {
+        return (String::from("usage: run until settled\n"), 2);
+    }
+    let first = sim.steps().len();
+    let budget = event_budget(sim);
+    for _ in 0..budget {
+        if !sim.process_next_event() {
+            let steps = sim.steps().len() - first;
+            return ok(format!(
+                "settled at +{} after {steps} step{}\n",
+                crate::timefmt::step_time(sim.now_ms()),
+                if steps == 1 { "" } else { "s" }
+            ));
+        }
+    }
+    fail(event_limit_message("run until settled", sim, sim.now_ms()))
 }
 
 /// `node down NODE` / `node up NODE`: stop or start a node's kubelet.
