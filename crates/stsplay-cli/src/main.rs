@@ -6,14 +6,15 @@
 //! SCRIPT is a file, or `-` for standard input. Paths in `kubectl apply -f`
 //! are relative to the script's folder. Exit status: 0 when the script ran to
 //! its end (each command's own status is in its output / the JSON), 2 for a
-//! usage error or an unreadable script.
+//! usage error, an unreadable script or one that does not parse (each
+//! problem is printed with its line).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use stsplay_core::kubectl::{self, FileSource};
-use stsplay_core::Simulation;
+use stsplay_core::scenario::Scenario;
 
 const USAGE: &str = "usage: stsplay run SCRIPT [--seed N] [--json]
        stsplay example            print the default manifests
@@ -112,13 +113,23 @@ fn main() -> ExitCode {
             }
         }
     };
-    // The script's `# seed:` and `# feature-gates:` lines, unless --seed overrides.
-    let mut sim = kubectl::simulation_for_script(&text);
+    // One parser for every scenario: a script that does not parse runs nothing.
+    let mut scenario = match Scenario::parse(&text) {
+        Ok(s) => s,
+        Err(diagnostics) => {
+            for e in &diagnostics.0 {
+                eprintln!("stsplay: {}: {e}", opts.script);
+            }
+            return ExitCode::from(2);
+        }
+    };
+    // The script's `# seed:` header, unless --seed overrides it.
     if let Some(seed) = opts.seed {
-        sim = Simulation::with_profile(seed, sim.profile().clone());
+        scenario.seed = seed;
     }
+    let mut sim = scenario.simulation();
     let files = DirFiles { base };
-    let steps = kubectl::run_script(&mut sim, &text, &files);
+    let steps = scenario.run(&mut sim, &files);
     if opts.json {
         let value = serde_json::json!({ "steps": steps, "final": sim.snapshot() });
         match serde_json::to_string_pretty(&value) {

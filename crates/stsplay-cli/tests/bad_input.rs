@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use stsplay_core::kubectl::{self, FileSource};
+use stsplay_core::scenario::Scenario;
 use stsplay_core::Simulation;
 
 mod common;
@@ -83,9 +84,9 @@ fn refused_only(text: &str) -> bool {
     text.lines().take_while(|l| l.starts_with('#')).any(|l| l.starts_with("# check: refused"))
 }
 
-/// The lines `run_script` runs (blank and comment lines skipped).
-fn command_lines(text: &str) -> Vec<&str> {
-    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
+/// The script as the one scenario parser reads it.
+fn scenario_of(script: &Path, text: &str) -> Scenario {
+    Scenario::parse(text).unwrap_or_else(|e| panic!("{}: {e}", script.display()))
 }
 
 struct Outcome {
@@ -95,20 +96,23 @@ struct Outcome {
     slowest: (Duration, String),
 }
 
-/// Runs a script line by line (exactly what `run_script` does), checking the
+/// Runs a script command by command (exactly what `Scenario::run` does), checking the
 /// corpus properties after each line.
 fn run(script: &Path) -> Outcome {
     let text = std::fs::read_to_string(script).unwrap_or_else(|e| panic!("{}: {e}", script.display()));
     let files = Corpus(corpus_dir());
-    let mut sim = Simulation::new(kubectl::script_seed(&text));
+    let scenario = scenario_of(script, &text);
+    let mut sim = scenario.simulation();
     let mut results = Vec::new();
     let mut problems = Vec::new();
     let mut failing = 0;
     let mut slowest = (Duration::ZERO, String::new());
-    for line in command_lines(&text) {
+    for input in scenario.inputs() {
+        let line = input.display_line();
+        let line = line.as_str();
         let before = format!("{sim:?}");
         let started = Instant::now();
-        let r = kubectl::run_line(&mut sim, line, &files);
+        let r = input.run(&mut sim, &files);
         let took = started.elapsed();
         if took > slowest.0 {
             slowest = (took, line.to_string());
@@ -141,7 +145,7 @@ fn run(script: &Path) -> Outcome {
         }
         results.push(r);
     }
-    let lines = command_lines(&text);
+    let lines: Vec<&str> = scenario.inputs().map(|i| i.line()).collect();
     if lines.len() < 2 || lines[lines.len() - 2..] != ["kubectl get statefulsets", "kubectl get pods"] {
         problems.push("the script must end with `kubectl get statefulsets` and `kubectl get pods`".to_string());
     }
@@ -322,7 +326,7 @@ fn fuzz_crashes_do_not_panic() {
     for script in scripts {
         let text = std::fs::read_to_string(&script).unwrap_or_default();
         let result = std::panic::catch_unwind(|| {
-            let mut sim = Simulation::new(kubectl::script_seed(&text));
+            let mut sim = kubectl::simulation_for_script(&text);
             kubectl::transcript(&kubectl::run_script(&mut sim, &text, &Corpus(dir.clone())))
         });
         if result.is_err() {
@@ -339,7 +343,7 @@ fn fuzz_crashes_do_not_panic() {
 fn crash_loop_for_centuries_is_bounded() {
     let dir = corpus_dir().join("fuzz-crashes");
     let text = std::fs::read_to_string(dir.join("crash-loop-centuries.script")).unwrap_or_default();
-    let mut sim = Simulation::new(kubectl::script_seed(&text));
+    let mut sim = kubectl::simulation_for_script(&text);
     let results = kubectl::run_script(&mut sim, &text, &Corpus(dir));
     let sleeps: Vec<_> = results.iter().filter(|r| r.command.starts_with("sleep")).collect();
     assert_eq!(sleeps.len(), 10);

@@ -32,6 +32,7 @@ pub mod manifest;
 pub mod quantity;
 pub mod reason;
 pub mod rng;
+pub mod scenario;
 pub mod sim;
 pub mod snapshot;
 pub mod spec;

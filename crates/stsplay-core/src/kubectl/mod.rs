@@ -81,39 +81,29 @@ pub fn transcript(results: &[CommandResult]) -> String {
 
 /// The seed a scenario script asks for with a `# seed: N` line (default 1).
 pub fn script_seed(text: &str) -> u64 {
-    text.lines()
-        .filter_map(|l| l.trim().strip_prefix("# seed:"))
-        .find_map(|v| v.trim().parse().ok())
-        .unwrap_or(crate::DEFAULT_SEED)
+    crate::scenario::Scenario::parse(text).map_or(crate::DEFAULT_SEED, |s| s.seed)
 }
 
-/// A simulation for a script: its `# seed: N` and its
-/// `# feature-gates: Name=true,...` lines (only `MaxUnavailableStatefulSet`).
+/// A simulation for a script: its `# seed: N` and `# feature-gates:` headers
+/// ([`crate::scenario::Scenario::simulation`]; the defaults when the script
+/// does not parse).
 pub fn simulation_for_script(text: &str) -> Simulation {
-    let mut profile = crate::sim::Profile::kind();
-    for gates in text.lines().filter_map(|l| l.trim().strip_prefix("# feature-gates:")) {
-        for gate in gates.split(',') {
-            if let Some((name, value)) = gate.trim().split_once('=') {
-                if name == "MaxUnavailableStatefulSet" {
-                    profile.max_unavailable_statefulset = value == "true";
-                }
-            }
-        }
-    }
-    Simulation::with_profile(script_seed(text), profile)
+    crate::scenario::Scenario::parse(text).unwrap_or_default().simulation()
 }
 
-/// Runs every line of a script; blank and comment lines are skipped.
+/// Parses a script as a [`crate::scenario::Scenario`] and runs every command.
+/// A script that does not parse runs nothing: the one result reports every
+/// problem with its line (exit code 2).
 pub fn run_script(sim: &mut Simulation, text: &str, files: &dyn FileSource) -> Vec<CommandResult> {
-    text.lines()
-        .filter_map(|line| {
-            let trimmed = line.trim();
-            if trimmed.is_empty() || trimmed.starts_with('#') {
-                return None;
-            }
-            Some(run_line(sim, trimmed, files))
-        })
-        .collect()
+    match crate::scenario::Scenario::parse(text) {
+        Ok(scenario) => scenario.run(sim, files),
+        Err(d) => vec![CommandResult {
+            command: "(scenario)".to_string(),
+            output: format!("error: the scenario does not parse:\n{d}\n"),
+            exit_code: 2,
+            time_seconds: sim.now_ms() / 1000,
+        }],
+    }
 }
 
 /// Runs one command line.
@@ -410,7 +400,7 @@ fn apply(sim: &mut Simulation, flags: &Flags, files: &dyn FileSource) -> (String
     let mut texts = Vec::new();
     for p in &paths {
         match files.read(p) {
-            Ok(t) => texts.push((p.to_string(), t)),
+            Ok(t) => texts.push((if *p == "-" { STDIN_NAME } else { p }.to_string(), t)),
             Err(e) => return fail(format!("error: {e}")),
         }
     }
