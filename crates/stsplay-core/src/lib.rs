@@ -37,6 +37,7 @@ pub mod sim;
 pub mod snapshot;
 pub mod spec;
 pub mod timefmt;
+pub mod timeline;
 
 pub use manifest::Diagnostic;
 pub use reason::Reason;
