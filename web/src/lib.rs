@@ -11,7 +11,7 @@ pub mod storage;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use gloo_timers::callback::Interval;
+use gloo_timers::callback::{Interval, Timeout};
 use stsplay_core::{ClaimView, DnsRecordView, PodView, Simulation, Snapshot, Step, VolumeView};
 use web_sys::{Element, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -37,12 +37,25 @@ pub const STEP_LOG_CHUNK: usize = 100;
 /// default) scenario applied, is in the DOM. `make bench` reads its time.
 pub const FIRST_RENDER_MARK: &str = "stsplay:first-render";
 
-/// The saved scenario if there is one, else the default example.
+/// Milliseconds the session waits, after it last changed, before it is saved
+/// (Play changes it several times a second; the editor's text is saved at once).
+pub const SAVE_SESSION_DELAY_MS: u32 = 500;
+
+/// The saved session if there is one (else the saved text, applied to a new
+/// one), else the default example.
 fn initial_state() -> State {
     match storage::load() {
-        Some(saved) => State::with_seed(&saved.manifests, saved.seed),
+        Some(saved) => saved
+            .scenario
+            .as_deref()
+            .and_then(|scenario| State::restore(&saved.manifests, scenario))
+            .unwrap_or_else(|| State::with_seed(&saved.manifests, saved.seed)),
         None => State::default(),
     }
+}
+
+fn saved(state: &State, scenario: Option<String>) -> storage::Saved {
+    storage::Saved { manifests: state.editor.to_string(), seed: state.seed, scenario }
 }
 
 /// The whole playground.
@@ -58,12 +71,35 @@ pub fn app() -> Html {
     });
 
     // Nothing lost: save the editor's text and the seed whenever they change
-    // (not on the first render: that is what was loaded, or the default).
+    // (not on the first render: that is what was loaded, or the default),
+    // with the session as last rendered; render and save the session shortly
+    // after it last changed (Play changes it several times a second).
     {
+        let session = use_mut_ref(|| None::<String>);
         let loaded = use_mut_ref(|| true);
-        use_effect_with((Rc::clone(&state.editor), state.seed), move |(editor, seed)| {
-            if !std::mem::replace(&mut *loaded.borrow_mut(), false) {
-                storage::save(&storage::Saved { manifests: editor.to_string(), seed: *seed });
+        {
+            let session = session.clone();
+            let current = state.clone();
+            use_effect_with((Rc::clone(&state.editor), state.seed), move |_| {
+                if !std::mem::replace(&mut *loaded.borrow_mut(), false) {
+                    let text = session.borrow().clone().unwrap_or_else(|| current.scenario_text());
+                    storage::save(&saved(&current, Some(text.clone())));
+                    *session.borrow_mut() = Some(text);
+                }
+            });
+        }
+        let first = use_mut_ref(|| true);
+        let pending = use_mut_ref(|| None::<Timeout>);
+        let current = state.clone();
+        use_effect_with((state.timeline.len(), state.timeline.position()), move |_| {
+            if !std::mem::replace(&mut *first.borrow_mut(), false) {
+                let timeout = Timeout::new(SAVE_SESSION_DELAY_MS, move || {
+                    let text = current.scenario_text();
+                    storage::save(&saved(&current, Some(text.clone())));
+                    *session.borrow_mut() = Some(text);
+                });
+                // Replacing the pending save cancels it.
+                *pending.borrow_mut() = Some(timeout);
             }
         });
     }

@@ -1,9 +1,15 @@
-//! Nothing lost: the editor's text and the seed are kept in `localStorage`
-//! under [`STORAGE_KEY`] as JSON `{"manifests": "...", "seed": 1}`, written by
-//! an effect in [`crate::App`] on every change and read once at start-up. A
-//! missing, unreadable or malformed entry means "start from the default
-//! example"; storage errors (private mode, quota, a sandboxed iframe) are
-//! ignored: the playground works without storage, it just forgets.
+//! Nothing lost: the editor's text, the seed and the session are kept in
+//! `localStorage` under [`STORAGE_KEY`] as JSON
+//! `{"manifests": "...", "seed": 1, "scenario": "# stsplay: 1\n..."}`, written by
+//! effects in [`crate::App`] (the editor at once, the session shortly after it
+//! changes) and read once at start-up. `scenario` is the session as a scenario
+//! file (the core's `Timeline::scenario`, canonical text); an entry without
+//! it (written before sessions were saved) or whose scenario does not parse
+//! starts a new session with the saved text applied. A missing, unreadable or
+//! malformed entry means "start from the default example"; storage errors
+//! (private mode, quota, a sandboxed iframe) are ignored: the playground works
+//! without storage, it just forgets. When the session is too large for the
+//! quota, the editor's text and the seed are saved without it.
 //!
 //! Only this module and `App`'s effect do storage IO; the reducer never does.
 
@@ -21,6 +27,8 @@ const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 pub struct Saved {
     pub manifests: String,
     pub seed: u64,
+    /// The session as scenario text, if it was saved.
+    pub scenario: Option<String>,
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -35,10 +43,12 @@ pub fn load() -> Option<Saved> {
 
 /// Save the scenario; returns whether it was written.
 pub fn save(saved: &Saved) -> bool {
-    let (Some(storage), Some(json)) = (storage(), encode(saved)) else {
+    let Some(storage) = storage() else {
         return false;
     };
-    storage.set_item(STORAGE_KEY, &json).is_ok()
+    let write = |saved: &Saved| encode(saved).is_some_and(|json| storage.set_item(STORAGE_KEY, &json).is_ok());
+    // Over the quota with the session: keep at least the text.
+    write(saved) || (saved.scenario.is_some() && write(&Saved { scenario: None, ..saved.clone() }))
 }
 
 /// Remove the saved scenario (tests).
@@ -54,6 +64,9 @@ pub fn encode(saved: &Saved) -> Option<String> {
     Reflect::set(&obj, &"manifests".into(), &JsValue::from_str(&saved.manifests)).ok()?;
     let seed = saved.seed.min(MAX_SAFE_INTEGER) as f64;
     Reflect::set(&obj, &"seed".into(), &JsValue::from_f64(seed)).ok()?;
+    if let Some(scenario) = &saved.scenario {
+        Reflect::set(&obj, &"scenario".into(), &JsValue::from_str(scenario)).ok()?;
+    }
     JSON::stringify(&obj).ok()?.as_string()
 }
 
@@ -68,5 +81,6 @@ pub fn decode(text: &str) -> Option<Saved> {
         Some(n) if n.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER as f64).contains(&n) => n as u64,
         _ => stsplay_core::DEFAULT_SEED,
     };
-    Some(Saved { manifests, seed })
+    let scenario = Reflect::get(&value, &"scenario".into()).ok().and_then(|v| v.as_string());
+    Some(Saved { manifests, seed, scenario })
 }

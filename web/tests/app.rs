@@ -264,10 +264,34 @@ async fn edits_are_saved_and_restored_on_the_next_load() {
 }
 
 #[wasm_bindgen_test]
+async fn the_session_is_saved_and_replayed_on_the_next_load() {
+    let steps_before;
+    {
+        let app = mount().await;
+        for _ in 0..4 {
+            click(&app.root, "Step").await;
+        }
+        steps_before = step_count(&app.root);
+        // An edit saves at once, with the session so far.
+        type_into_editor(&app.root, "# draft, not applied\n");
+        flush().await;
+        let saved = stsplay_web::storage::decode(&saved_item().expect("saved on edit")).unwrap();
+        let scenario = saved.scenario.expect("the session is saved");
+        assert_eq!(scenario.lines().filter(|l| *l == "step").count(), 4, "{scenario}");
+    }
+    let app = mount_keeping_storage().await;
+    assert_eq!(textarea(&app.root).value(), "# draft, not applied\n");
+    assert_eq!(step_count(&app.root), steps_before, "the session is replayed, not the draft applied");
+    stsplay_web::storage::clear();
+}
+
+#[wasm_bindgen_test]
 fn saved_scenarios_round_trip_and_junk_is_ignored() {
     use stsplay_web::storage::{decode, encode, Saved};
-    let saved = Saved { manifests: "a: \"<script>\u{1F600}\"\n".to_string(), seed: 42 };
-    assert_eq!(decode(&encode(&saved).unwrap()), Some(saved));
+    let saved = Saved { manifests: "a: \"<script>\u{1F600}\"\n".to_string(), seed: 42, scenario: None };
+    assert_eq!(decode(&encode(&saved).unwrap()), Some(saved.clone()));
+    let with_session = Saved { scenario: Some("# stsplay: 1\n# seed: 42\nstep\n".to_string()), ..saved };
+    assert_eq!(decode(&encode(&with_session).unwrap()), Some(with_session));
     for junk in ["", "null", "[]", "42", "{", "{\"seed\":1}", "{\"manifests\":7}"] {
         assert_eq!(decode(junk), None, "{junk:?}");
     }

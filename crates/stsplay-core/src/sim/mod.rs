@@ -312,6 +312,11 @@ impl Simulation {
         !self.queue.is_empty()
     }
 
+    /// How many events are queued now.
+    pub fn pending_events(&self) -> usize {
+        self.queue.len()
+    }
+
     /// Virtual time of the next queued event.
     pub fn next_event_ms(&self) -> Option<u64> {
         self.queue.keys().next().map(|(t, _)| *t)

@@ -68,7 +68,7 @@ pub struct Position {
     pub steps: u64,
 }
 
-/// The future dropped by a fork, restorable while nothing else was recorded.
+/// The future dropped by a fork ([`Timeline::restore`] puts it back).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Discarded {
     /// The timeline length it was cut at.
@@ -140,9 +140,9 @@ impl fmt::Debug for Timeline {
 }
 
 /// What makes a state differ, cheaply: every change records a step, queues
-/// an event or moves the clock.
-fn fingerprint(sim: &Simulation) -> (usize, u64, u64) {
-    (sim.steps().len(), sim.events_queued(), sim.now_ms())
+/// or processes an event, or moves the clock.
+fn fingerprint(sim: &Simulation) -> (usize, u64, usize, u64) {
+    (sim.steps().len(), sim.events_queued(), sim.pending_events(), sim.now_ms())
 }
 
 /// Whether an input only processes queued events (no API call of its own),
@@ -420,12 +420,17 @@ impl Timeline {
         self.cut_future()
     }
 
-    /// Puts a discarded future back, if nothing was recorded since it was
-    /// cut (the position stays where it is). Returns whether it did.
+    /// Undoes a fork: drops what was recorded after the fork point and puts
+    /// the discarded future back, with the position at the fork point (the
+    /// state the user acted on). Returns false if the timeline no longer
+    /// reaches the fork point. The caller offers this until the next action.
     pub fn restore(&mut self, discarded: &Discarded) -> bool {
-        if self.entries.len() != discarded.at || self.mid.is_some() {
+        if self.entries.len() < discarded.at {
             return false;
         }
+        self.seek(discarded.at);
+        self.entries.truncate(discarded.at);
+        self.checkpoints.retain(|(i, _)| *i <= discarded.at);
         self.entries.extend(discarded.entries.iter().cloned());
         true
     }

@@ -134,8 +134,16 @@ fn acting_in_the_past_forks_and_restores() {
     new_inputs.push(cmd("kubectl scale sts web --replicas=4"));
     assert_eq!(inputs_of(&t), new_inputs);
     assert!(same(t.current(), &fresh(&new_inputs)));
-    // Not restorable once something else was recorded after the fork.
-    assert!(!t.restore(&discarded));
+    // Restoring undoes the fork: the new input goes, the old future is back,
+    // and the position is the state the user acted on.
+    assert!(t.restore(&discarded));
+    assert_eq!(inputs_of(&t), old);
+    assert_eq!(t.position(), Position { input: 40, steps: 0 });
+    assert!(same(t.current(), &fresh(&old[..40])));
+    t.seek(usize::MAX);
+    assert!(same(t.current(), &fresh(&old)));
+    t.fork_at(10);
+    assert!(!t.restore(&discarded), "the timeline no longer reaches the fork point");
 
     // fork_at, then restore puts the same future back.
     let mut t = timeline();

@@ -1,0 +1,264 @@
+//! The app state and its pure reducer (the `function_todomvc` pattern).
+//!
+//! Nothing here touches the DOM or storage: every user action is an
+//! [`Action`], and [`State::apply_action`] turns one state into the next. The
+//! Yew glue is the [`Reducible`] impl at the bottom.
+//!
+//! The simulation and its past are the core's [`Timeline`]: every Apply and
+//! Step is an input of it (`kubectl apply -f -` with the editor's text,
+//! `step`), Back and jumps are its exact `seek`s, and acting in the past
+//! forks it (the dropped future is kept in [`State::discarded`] until the
+//! next action, so it can be restored). This module keeps only what the UI
+//! adds: the editor's text, the status line and whether Play is on.
+
+use std::rc::Rc;
+
+use stsplay_core::kubectl::{MemoryFiles, STDIN_NAME};
+use stsplay_core::scenario::{Input, Scenario};
+use stsplay_core::timeline::{Discarded, Timeline};
+use stsplay_core::{ApplyError, Simulation, Snapshot, DEFAULT_EXAMPLE, DEFAULT_SEED};
+use yew::Reducible;
+
+/// What the status line under the editor says.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Status {
+    /// Informational lines, e.g. `kubectl apply` output.
+    Info(Vec<String>),
+    /// The last apply failed; the simulation was left unchanged.
+    Error(ApplyFailure),
+}
+
+/// A rendered copy of an [`ApplyError`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApplyFailure {
+    pub message: String,
+    /// One line per diagnostic, each containing `line N, column M`.
+    pub diagnostics: Vec<String>,
+}
+
+impl From<&ApplyError> for ApplyFailure {
+    fn from(err: &ApplyError) -> Self {
+        ApplyFailure {
+            message: err.to_string(),
+            diagnostics: err.diagnostics.iter().map(|d| format!("document {}, {d}", d.document)).collect(),
+        }
+    }
+}
+
+/// Everything the UI shows is derived from this.
+///
+/// Cheap to clone: the editor text, the simulation and its snapshot are
+/// shared, and the timeline's entries and checkpoints are reference-counted.
+#[derive(Clone, Debug)]
+pub struct State {
+    pub editor: Rc<str>,
+    /// The seed of the simulation (and of Reset's new one).
+    pub seed: u64,
+    pub timeline: Timeline,
+    /// `timeline.current()`, shared with the views.
+    pub sim: Rc<Simulation>,
+    /// Derived from `sim` whenever it changes (see [`State::sync`]).
+    pub snapshot: Rc<Snapshot>,
+    /// The future the last fork dropped, while it can still be restored.
+    pub discarded: Option<Discarded>,
+    pub playing: bool,
+    pub status: Status,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// The editor's text changed.
+    Edit(String),
+    /// Apply the editor's text to the current simulation.
+    Apply,
+    /// Process one step.
+    Step,
+    /// Return to the simulation before the last change.
+    Back,
+    /// Put back the future the last fork dropped.
+    RestoreFuture,
+    /// Play or pause.
+    TogglePlay,
+    /// A timer tick while playing.
+    Tick,
+    /// A new simulation (same seed), then apply the editor's text.
+    Reset,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State::new(DEFAULT_EXAMPLE)
+    }
+}
+
+fn headers(seed: u64) -> Scenario {
+    Scenario { seed, ..Scenario::default() }
+}
+
+/// The web app has no files: `kubectl apply -f PATH` finds nothing.
+fn no_files() -> Rc<MemoryFiles> {
+    Rc::new(MemoryFiles::default())
+}
+
+impl State {
+    /// A fresh simulation (default seed) with `manifests` applied.
+    pub fn new(manifests: &str) -> Self {
+        State::with_seed(manifests, DEFAULT_SEED)
+    }
+
+    /// A fresh simulation with `seed` and `manifests` applied.
+    pub fn with_seed(manifests: &str, seed: u64) -> Self {
+        let mut state = State::from_timeline(manifests, Timeline::new(&headers(seed), no_files()));
+        state.apply_editor();
+        state
+    }
+
+    /// A saved session: its scenario replayed, the editor's text as it was.
+    /// `None` if the scenario does not parse.
+    pub fn restore(editor: &str, scenario: &str) -> Option<Self> {
+        let scenario = Scenario::parse(scenario).ok()?;
+        let (timeline, _) = Timeline::from_scenario(&scenario, no_files());
+        Some(State::from_timeline(editor, timeline))
+    }
+
+    fn from_timeline(editor: &str, timeline: Timeline) -> Self {
+        let sim = timeline.current_rc();
+        State {
+            editor: Rc::from(editor),
+            seed: timeline.scenario().seed,
+            snapshot: Rc::new(sim.snapshot()),
+            sim,
+            timeline,
+            discarded: None,
+            playing: false,
+            status: Status::Info(Vec::new()),
+        }
+    }
+
+    pub fn can_back(&self) -> bool {
+        self.timeline.previous_change().is_some()
+    }
+
+    pub fn has_pending(&self) -> bool {
+        self.sim.has_pending()
+    }
+
+    /// The session as a scenario file (`stsplay run` replays it).
+    pub fn scenario_text(&self) -> String {
+        self.timeline.scenario().render()
+    }
+
+    /// After the timeline moved: the shared simulation and its snapshot.
+    fn sync(&mut self) {
+        let sim = self.timeline.current_rc();
+        if !Rc::ptr_eq(&sim, &self.sim) {
+            self.snapshot = Rc::new(sim.snapshot());
+            self.sim = sim;
+        }
+    }
+
+    /// Pushes an input. Once something new is recorded, only the future
+    /// this push dropped (if any) can be restored.
+    fn push(&mut self, input: Input) -> stsplay_core::timeline::Pushed {
+        let pushed = self.timeline.push(input);
+        if pushed.recorded {
+            self.discarded = pushed.discarded.clone();
+        }
+        self.sync();
+        pushed
+    }
+
+    fn apply_editor(&mut self) {
+        let pushed = self.push(Input::apply_stdin(&self.editor));
+        if pushed.result.exit_code == 0 {
+            self.status = Status::Info(pushed.result.output.lines().map(str::to_string).collect());
+            return;
+        }
+        // The diagnostics (line, column) come from the API server's own
+        // error; only a refused apply pays for this dry run.
+        let mut probe = (*self.sim).clone();
+        self.status = match probe.apply(&self.editor, STDIN_NAME) {
+            Err(err) => Status::Error(ApplyFailure::from(&err)),
+            Ok(_) => Status::Error(ApplyFailure {
+                message: pushed.result.output.trim_end().to_string(),
+                diagnostics: Vec::new(),
+            }),
+        };
+    }
+
+    /// One press of Step; false when nothing is pending.
+    fn step_once(&mut self) -> bool {
+        if !self.has_pending() {
+            return false;
+        }
+        self.push(Input::step(1));
+        true
+    }
+
+    /// The pure transition function.
+    pub fn apply_action(mut self, action: Action) -> State {
+        match action {
+            Action::Edit(text) => {
+                if *self.editor != *text {
+                    self.editor = Rc::from(text);
+                }
+            }
+            Action::Apply => self.apply_editor(),
+            Action::Step => {
+                if !self.step_once() {
+                    self.status = Status::Info(vec!["Nothing pending.".to_string()]);
+                }
+            }
+            Action::Back => {
+                self.playing = false;
+                match self.timeline.previous_change() {
+                    Some(p) => {
+                        self.timeline.seek_to(p);
+                        self.sync();
+                    }
+                    None => self.status = Status::Info(vec!["Nothing to go back to.".to_string()]),
+                }
+            }
+            Action::RestoreFuture => {
+                if let Some(d) = self.discarded.take() {
+                    if !self.timeline.restore(&d) {
+                        self.status = Status::Info(vec!["The discarded steps can no longer be restored.".to_string()]);
+                    }
+                    self.sync();
+                }
+            }
+            Action::TogglePlay => {
+                if self.playing {
+                    self.playing = false;
+                } else if self.has_pending() {
+                    self.playing = true;
+                } else {
+                    self.status = Status::Info(vec!["Nothing pending.".to_string()]);
+                }
+            }
+            Action::Tick => {
+                if self.playing && !self.step_once() {
+                    self.playing = false;
+                }
+            }
+            Action::Reset => {
+                self = State::with_seed(&self.editor, self.seed);
+            }
+        }
+        if self.playing && !self.has_pending() {
+            self.playing = false;
+        }
+        self
+    }
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        Rc::new(Rc::unwrap_or_clone(self).apply_action(action))
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;
