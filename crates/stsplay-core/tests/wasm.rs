@@ -210,6 +210,7 @@ const SCENARIOS: &[(&str, &str, &str)] = &[
     scenario!("apply-missing-namespace"),
     scenario!("apply-existing-node-merges"),
     scenario!("statefulset-basics"),
+    scenario!("step-through-ordered-creation"),
     scenario!("bad-input"),
     scenario!("parallel-scale"),
     scenario!("cordon-keeps-pods-off-node"),
