@@ -296,7 +296,7 @@ if (N) {
   const j = N.jump;
   if (j) {
     row(
-      `Core: jump back to any of ${j.inputs.toLocaleString('en')} steps (checkpoint every ${j.checkpointEvery} + replay)`,
+      `Core: jump back to any of ${j.inputs.toLocaleString('en')} inputs (Timeline seek: checkpoint + replay)`,
       `worst ${msText(j.restoreMs.max)} (median ${msText(j.restoreMs.median)}, p95 ${msText(j.restoreMs.p95)})${j.mismatches ? `, ${j.mismatches} MISMATCHES` : ''}`,
       '<= 50 ms',
       verdict(j.restoreMs.max <= 50 && j.mismatches === 0),
@@ -425,19 +425,18 @@ if (N) {
     md.push('');
     md.push('### Jump back');
     md.push('');
-    md.push(`The core's state is plain owned data (no structural sharing), so the cheapest exact way the API allows to ` +
-      `return to an earlier step is: keep a \`Simulation::clone()\` every ${j.checkpointEvery} inputs (an input is one ` +
-      'Step, Apply or Scale, as in the web app) and restore step *t* by cloning the checkpoint at or before *t* and ' +
-      `replaying the inputs up to *t*. Workload: a ${j.replicas}-replica Parallel set, stepped, re-applied with another ` +
+    md.push(`Back, the scrubber and every jump go through the core \`Timeline\`: a \`Simulation::clone()\` checkpoint ` +
+      `every ${j.checkpointEvery} inputs (farther apart as the step log grows), at most ${j.maxCheckpoints} kept (the ` +
+      'densest stretch is thinned), and a replay of the inputs since. An input is what the web app pushes: one Step, ' +
+      `one Apply or a console command. Workload: a ${j.replicas}-replica Parallel set, stepped, re-applied with another ` +
       `image and scaled ${j.replicas}<->${j.replicas / 2} whenever it settles, for ${j.inputs.toLocaleString('en')} inputs ` +
-      `(${j.stepsRecorded.toLocaleString('en')} steps recorded). Every target 0..${j.inputs} was restored and timed; ` +
-      `restored states were compared with the ones recorded on the way forward (${j.mismatches} mismatches).`);
+      `(${j.stepsRecorded.toLocaleString('en')} steps recorded). Every target 0..${j.inputs} was sought from the end and ` +
+      `timed; the states reached were compared with the ones recorded on the way forward (${j.mismatches} mismatches).`);
     md.push('');
-    md.push(`- restore: median ${msText(j.restoreMs.median)}, p95 ${msText(j.restoreMs.p95)}, worst ${msText(j.restoreMs.max)}`);
+    md.push(`- seek: median ${msText(j.restoreMs.median)}, p95 ${msText(j.restoreMs.p95)}, worst ${msText(j.restoreMs.max)}`);
     md.push(`- replaying all ${j.inputs} inputs from the start instead: ${msText(j.replayFromStartMs)}`);
-    md.push(`- memory: ${j.checkpoints} checkpoints = ${mb(j.checkpointBytes)}; one full clone at the end = ${kb(j.cloneAtEndBytes)} ` +
-      `(${msText(j.cloneAtEndMs)}); keeping ${j.historyLimit} full clones (the web app before this change) would be ` +
-      `about ${mb(j.webHistoryEstimateBytes)}.`);
+    md.push(`- memory: ${j.checkpoints} simulations kept; the whole timeline (checkpoints, current state, inputs and ` +
+      `their outputs) = ${mb(j.timelineBytes)}; one full clone at the end = ${kb(j.cloneAtEndBytes)} (${msText(j.cloneAtEndMs)}).`);
   }
 }
 if (P) {

@@ -15,15 +15,13 @@
 //!   Each configuration runs `--repeat` times (default 7, interleaved) and the
 //!   run with the median total is reported: one run on a shared machine is
 //!   too noisy to hold a budget against.
-//! * **jump** — "go back to any of the last N steps". The core has no
-//!   persistent (structurally shared) state, so the cheapest exact method the
-//!   API allows is: keep a `Simulation::clone()` checkpoint every K inputs
-//!   (an input is one Step click, one Apply or one Scale, as in the web app)
-//!   and restore step `t` as *clone the checkpoint at or before `t`, then
-//!   replay the inputs up to `t`*. Every target 0..N is restored and timed,
-//!   and a sample is checked against the state recorded on the way forward.
-//!   The same run reports what the web app's current method (one full clone
-//!   per input, up to 1,000 kept) costs in time and memory.
+//! * **jump** — "go back to any of the last N steps" with the core
+//!   `Timeline` (what the web app's Back and scrubber use): its checkpoints
+//!   (a `Simulation::clone()` every 50-400 inputs, at most 24 kept) plus a
+//!   replay of the inputs since. N inputs are pushed as the web app pushes
+//!   them (Step, Apply, a scale typed in the console), then every target
+//!   0..N is sought from the end and timed, and checked against the state
+//!   recorded on the way forward (and the timeline's own replay check).
 //!
 //! Memory figures come from a counting global allocator (bytes live on the
 //! heap), so they are exact for this process.
@@ -32,11 +30,14 @@
 //! stdout (read by scripts/bench.mjs).
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use stsplay_core::kubectl::{self, MemoryFiles};
+use stsplay_core::scenario::{Input, Scenario};
+use stsplay_core::timeline::{Timeline, MAX_CHECKPOINTS, MAX_CHECKPOINT_EVERY, MIN_CHECKPOINT_EVERY};
 use stsplay_core::{Simulation, Snapshot, DEFAULT_SEED};
 
 // --- a counting allocator: live heap bytes ------------------------------------
@@ -313,28 +314,6 @@ fn check_empty(sim: &Simulation, _replicas: usize) -> Result<(), String> {
 
 // --- jump back ----------------------------------------------------------------
 
-/// One user input, as the web app records them in its history.
-#[derive(Clone)]
-enum Input {
-    Step,
-    Apply(String),
-    Scale(i32),
-}
-
-fn run_input(sim: &mut Simulation, input: &Input) {
-    match input {
-        Input::Step => {
-            sim.step();
-        }
-        Input::Apply(text) => {
-            sim.apply(text, "web.yaml").expect("valid manifest");
-        }
-        Input::Scale(n) => {
-            sim.scale_stateful_set(&key(), *n).expect("scale");
-        }
-    }
-}
-
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
@@ -343,97 +322,103 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[i.min(sorted.len() - 1)]
 }
 
-fn jump_bench(replicas: usize, target_inputs: usize, every: usize, history_limit: usize) -> Value {
+/// The core `Timeline` (what the web app's Back, scrubber and console use):
+/// inputs pushed as the web app pushes them (Apply = `kubectl apply -f -`,
+/// Step = `step`, a scale typed in the console), then every target 0..=N
+/// sought and timed, from the end each time (the worst case: a jump back),
+/// and compared with the state recorded on the way forward.
+fn jump_bench(replicas: usize, target_inputs: usize) -> Value {
     // Inputs: apply, then Step; whenever the set settles, re-apply with the
     // other image or scale between `replicas` and replicas/2, so that the
     // history is made of real controller work all the way.
-    let mut inputs = Vec::with_capacity(target_inputs);
-    let mut sim = Simulation::new(DEFAULT_SEED);
-    let start_sim = sim.clone();
+    let mut timeline = Timeline::new(&Scenario::default(), Rc::new(MemoryFiles::default()));
     let mut fingerprints: Vec<(usize, u64)> = Vec::with_capacity(target_inputs + 1);
-    let mut snapshots: Vec<(usize, Snapshot)> = Vec::new();
-    let mut checkpoints: Vec<Simulation> = vec![sim.clone()];
-    // Heap bytes of the checkpoints (each measured as it is made).
-    let mut checkpoint_bytes = 0usize;
+    let mut snapshots: Vec<(usize, Snapshot)> = Vec::with_capacity(target_inputs / 250 + 1);
+    let mut snapshot_bytes = 0usize;
     let mut round = 0usize;
+    let before = live_bytes();
     let forward = Instant::now();
-    fingerprints.push((sim.steps().len(), sim.now_ms()));
+    fingerprints.push((0, 0));
     for i in 0..target_inputs {
+        let sim = timeline.current();
         let input = if i == 0 {
-            Input::Apply(manifest(replicas, "Parallel", IMAGE_1))
+            Input::apply_stdin(&manifest(replicas, "Parallel", IMAGE_1))
         } else if sim.has_pending() {
-            Input::Step
+            Input::step(1)
         } else {
             round += 1;
             match round % 3 {
-                1 => Input::Apply(manifest(replicas, "Parallel", if round % 2 == 1 { IMAGE_2 } else { IMAGE_1 })),
-                2 => Input::Scale((replicas / 2) as i32),
-                _ => Input::Scale(replicas as i32),
+                1 => {
+                    Input::apply_stdin(&manifest(replicas, "Parallel", if round % 2 == 1 { IMAGE_2 } else { IMAGE_1 }))
+                }
+                2 => Input::command(&format!("kubectl scale statefulset web --replicas={}", replicas / 2)).unwrap(),
+                _ => Input::command(&format!("kubectl scale statefulset web --replicas={replicas}")).unwrap(),
             }
         };
-        run_input(&mut sim, &input);
-        inputs.push(input);
+        let pushed = timeline.push(input);
+        assert!(pushed.recorded && pushed.result.exit_code == 0, "{}", pushed.result.output);
+        let sim = timeline.current();
         fingerprints.push((sim.steps().len(), sim.now_ms()));
-        if (i + 1).is_multiple_of(every) {
-            let before = live_bytes();
-            let checkpoint = sim.clone();
-            checkpoint_bytes += live_bytes().saturating_sub(before);
-            checkpoints.push(checkpoint);
-        }
         if (i + 1).is_multiple_of(250) {
+            let b = live_bytes();
             snapshots.push((i + 1, sim.snapshot()));
+            snapshot_bytes += live_bytes().saturating_sub(b);
         }
     }
     let forward_ms = ms(forward.elapsed());
+    // Heap held by the timeline: its checkpoints, the current simulation and
+    // the recorded inputs (each with its output); the rest of the growth is
+    // this bench's own record of the way forward (allocated before, or counted).
+    let timeline_bytes = live_bytes().saturating_sub(before).saturating_sub(snapshot_bytes);
+    let steps_recorded = timeline.current().steps().len();
 
-    // What one full clone costs at the end (the web app makes one per input).
+    // What one full clone costs at the end (each Step in the web app makes one).
     let before = live_bytes();
     let t = Instant::now();
-    let one = sim.clone();
+    let one = timeline.current().clone();
     let clone_at_end = ms(t.elapsed());
     let clone_bytes = live_bytes() - before;
     drop(one);
 
-    // Restore every target 0..=N by checkpoint + replay.
+    // Seek every target 0..=N, each from the end of the timeline.
     let mut times = Vec::with_capacity(target_inputs + 1);
     let mut mismatches = 0usize;
     for target in 0..=target_inputs {
+        timeline.seek(target_inputs);
         let t = Instant::now();
-        let base = target / every;
-        let mut restored = checkpoints[base].clone();
-        for input in &inputs[base * every..target] {
-            run_input(&mut restored, input);
-        }
+        timeline.seek(target);
         times.push(ms(t.elapsed()));
-        if (restored.steps().len(), restored.now_ms()) != fingerprints[target] {
+        let sim = timeline.current();
+        if (sim.steps().len(), sim.now_ms()) != fingerprints[target] {
             mismatches += 1;
         }
         if let Some((_, snap)) = snapshots.iter().find(|(i, _)| *i == target) {
-            if restored.snapshot() != *snap {
+            if sim.snapshot() != *snap {
                 mismatches += 1;
             }
         }
     }
+    mismatches += timeline.replay_mismatches().len();
     let mut sorted = times.clone();
     sorted.sort_by(|a, b| a.partial_cmp(b).unwrap());
 
     // Replay from the very start (no checkpoints): the worst case is the last target.
     let t = Instant::now();
-    let mut replay = start_sim.clone();
-    for input in &inputs {
-        run_input(&mut replay, input);
+    let mut replay = Scenario::default().simulation();
+    let files = MemoryFiles::default();
+    for entry in timeline.entries() {
+        entry.input.run(&mut replay, &files);
     }
     let from_start_ms = ms(t.elapsed());
 
-    // Average clone size over the run approximates the web history's footprint.
-    let history_estimate = clone_bytes as f64 * history_limit as f64;
     let record = json!({
         "replicas": replicas,
         "inputs": target_inputs,
-        "stepsRecorded": sim.steps().len(),
-        "checkpointEvery": every,
-        "checkpoints": checkpoints.len(),
-        "checkpointBytes": checkpoint_bytes,
+        "stepsRecorded": steps_recorded,
+        "checkpointEvery": format!("{}-{}", MIN_CHECKPOINT_EVERY, MAX_CHECKPOINT_EVERY),
+        "checkpoints": timeline.retained_simulations(),
+        "maxCheckpoints": MAX_CHECKPOINTS,
+        "timelineBytes": timeline_bytes,
         "restoreMs": {
             "median": percentile(&sorted, 50.0),
             "p95": percentile(&sorted, 95.0),
@@ -444,20 +429,17 @@ fn jump_bench(replicas: usize, target_inputs: usize, every: usize, history_limit
         "forwardMs": forward_ms,
         "cloneAtEndMs": clone_at_end,
         "cloneAtEndBytes": clone_bytes,
-        "webHistoryEstimateBytes": history_estimate,
-        "historyLimit": history_limit,
     });
     eprintln!(
-        "  jump: {target_inputs} inputs ({} steps recorded, {replicas} replicas), checkpoint every {every}: \
-         restore median {:.2} ms, p95 {:.2} ms, max {:.2} ms; replay from start {:.1} ms; \
-         {} checkpoints = {:.1} MB; one clone at the end = {:.1} KB in {:.2} ms; mismatches {mismatches}",
-        sim.steps().len(),
+        "  jump: {target_inputs} inputs ({steps_recorded} steps recorded, {replicas} replicas), core Timeline: \
+         seek median {:.2} ms, p95 {:.2} ms, max {:.2} ms; replay from start {:.1} ms; \
+         {} simulations kept, timeline {:.1} MB; one clone at the end = {:.1} KB in {:.2} ms; mismatches {mismatches}",
         percentile(&sorted, 50.0),
         percentile(&sorted, 95.0),
         sorted.last().copied().unwrap_or(f64::NAN),
         from_start_ms,
-        checkpoints.len(),
-        checkpoint_bytes as f64 / 1e6,
+        timeline.retained_simulations(),
+        timeline_bytes as f64 / 1e6,
         clone_bytes as f64 / 1e3,
         clone_at_end,
     );
@@ -490,7 +472,6 @@ struct Args {
     limit: Duration,
     jump_inputs: usize,
     jump_replicas: usize,
-    every: usize,
     repeat: usize,
     json: bool,
     only: Option<String>,
@@ -500,7 +481,7 @@ fn usage() -> ! {
     eprintln!(
         "usage: stsplay-bench [--json] [--only throughput|jump] [--replicas 1000,10000] \
          [--policies Parallel,OrderedReady] [--limit-secs 60] [--jump-inputs 2000] \
-         [--jump-replicas 200] [--checkpoint-every 100] [--repeat 7]"
+         [--jump-replicas 200] [--repeat 7]"
     );
     std::process::exit(2);
 }
@@ -512,7 +493,6 @@ fn parse_args() -> Args {
         limit: Duration::from_secs(60),
         jump_inputs: 2000,
         jump_replicas: 200,
-        every: 100,
         repeat: 7,
         json: false,
         only: None,
@@ -531,9 +511,6 @@ fn parse_args() -> Args {
             "--jump-inputs" => args.jump_inputs = value().parse().unwrap_or_else(|_| usage()),
             "--jump-replicas" => args.jump_replicas = value().parse().unwrap_or_else(|_| usage()),
             "--repeat" => args.repeat = value().parse().ok().filter(|&n: &usize| n > 0).unwrap_or_else(|| usage()),
-            "--checkpoint-every" => {
-                args.every = value().parse().ok().filter(|&n: &usize| n > 0).unwrap_or_else(|| usage())
-            }
             _ => usage(),
         }
     }
@@ -566,7 +543,7 @@ fn main() {
     }
     if run("jump") {
         eprintln!("stsplay-bench: jump back");
-        out["jump"] = jump_bench(args.jump_replicas, args.jump_inputs, args.every, 1000);
+        out["jump"] = jump_bench(args.jump_replicas, args.jump_inputs);
     }
     if args.json {
         println!("{out}");

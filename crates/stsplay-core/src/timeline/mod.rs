@@ -35,7 +35,7 @@ pub const MIN_CHECKPOINT_EVERY: usize = 50;
 /// Most inputs between two new checkpoints (thinning may merge gaps further).
 pub const MAX_CHECKPOINT_EVERY: usize = 400;
 /// Most checkpoints kept (the initial simulation included).
-pub const MAX_CHECKPOINTS: usize = 24;
+pub const MAX_CHECKPOINTS: usize = 8;
 /// Most inputs one timeline records (a Step press a second for a day).
 pub const MAX_INPUTS: usize = crate::scenario::MAX_ITEMS;
 
@@ -296,7 +296,10 @@ impl Timeline {
         if n.saturating_sub(last) < checkpoint_every(self.current.steps().len()) {
             return;
         }
-        self.checkpoints.push((n, Rc::clone(&self.current)));
+        // A clone, not the shared current state: a clone's buffers are exactly
+        // as long as their contents, while the live simulation's have room to
+        // grow (up to twice the size), which a checkpoint would keep forever.
+        self.checkpoints.push((n, Rc::new(Simulation::clone(&self.current))));
         if self.checkpoints.len() > MAX_CHECKPOINTS {
             // Thin the densest stretch: drop the interior checkpoint whose
             // neighbours are closest (the oldest on a tie). Never the first
