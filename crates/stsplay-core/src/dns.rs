@@ -16,7 +16,7 @@
 //! - PTR answers for those addresses (used by `nslookup`'s output).
 
 use crate::sim::state::{natural_cmp, Cluster, Pod, ServiceState};
-use crate::snapshot::DnsRecordView;
+use crate::view::DnsRecordView;
 
 pub const CLUSTER_DOMAIN: &str = "cluster.local";
 pub const DNS_SERVER_IP: &str = "10.96.0.10";

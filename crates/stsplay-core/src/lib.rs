@@ -33,14 +33,14 @@ pub mod quantity;
 pub mod reason;
 pub mod rng;
 pub mod sim;
-pub mod snapshot;
 pub mod spec;
 pub mod timefmt;
+pub mod view;
 
 pub use manifest::Diagnostic;
 pub use reason::Reason;
 pub use sim::{ApplyError, Simulation, Step};
-pub use snapshot::*;
+pub use view::*;
 
 /// The playground's default manifests: the kubernetes.io `web` StatefulSet and
 /// its `nginx` headless Service.

@@ -24,7 +24,6 @@ use std::fmt;
 use crate::manifest::{self, Diagnostic};
 use crate::reason::Reason;
 use crate::rng::Rng;
-use crate::snapshot::Snapshot;
 use crate::spec::{self, Kind, Object};
 
 pub use profile::Profile;
@@ -315,10 +314,6 @@ impl Simulation {
     /// Virtual time of the next queued event.
     pub fn next_event_ms(&self) -> Option<u64> {
         self.queue.keys().next().map(|(t, _)| *t)
-    }
-
-    pub fn snapshot(&self) -> Snapshot {
-        crate::sim::state::snapshot(&self.cluster, self.now_ms)
     }
 
     /// Processes events until one of them changes something visible (records
