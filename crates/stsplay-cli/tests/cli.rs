@@ -70,8 +70,8 @@ fn json_has_the_contract_keys() {
             "ready",
             "restarts",
             "revision",
-            "status",
             "statefulSet",
+            "status",
             "terminating"
         ]
     );

@@ -25,6 +25,7 @@
     )
 )]
 
+pub mod apiserver;
 pub mod dns;
 pub mod events;
 pub mod kubectl;

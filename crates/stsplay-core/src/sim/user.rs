@@ -549,7 +549,7 @@ impl Simulation {
                 key.1, new.meta.name
             ));
         }
-        if let Some(msg) = statefulset::validate_update(&s.set, &new) {
+        if let Some(msg) = crate::apiserver::validation::validate_stateful_set_update(&s.set, &new) {
             return Err(msg);
         }
         if new.spec.replicas > MAX_REPLICAS {
@@ -571,10 +571,15 @@ impl Simulation {
     }
 
     /// `kubectl patch statefulset NAME -p PATCH [--type strategic|merge|json]`.
-    pub fn patch_stateful_set(&mut self, key: &Key, patch_text: &str, ty: patch::PatchType) -> Result<Updated, String> {
+    pub fn patch_stateful_set(
+        &mut self,
+        key: &Key,
+        patch_text: &str,
+        ty: crate::apiserver::patch::PatchType,
+    ) -> Result<Updated, String> {
         let Some(s) = self.cluster.sets.get(key) else { return Err(set_not_found(key)) };
         let current = serde_json::to_value(&s.manifest).map_err(|e| format!("error: {e}"))?;
-        let patched = patch::apply_patch(&current, patch_text, ty)?;
+        let patched = crate::apiserver::patch::apply_patch(&current, patch_text, ty)?;
         let raw: manifest::Value = serde_yaml::to_value(&patched).map_err(|e| format!("error: {e}"))?;
         self.update_set_manifest(key, raw, "kubectl patch", "patched")
     }
