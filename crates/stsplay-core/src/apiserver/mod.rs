@@ -24,6 +24,73 @@ use crate::sim::{
 };
 use crate::spec::{self, Kind, Object};
 
+/// An object as the API server stores it: JSON (a StatefulSet's last written
+/// form, kept for patches, `set image` and `rollout undo`).
+pub type Stored = serde_json::Value;
+
+/// The decoder's value as stored JSON. Non-string keys become their YAML text
+/// and tags are dropped, as `sigs.k8s.io/yaml`'s YAML-to-JSON conversion does.
+pub fn to_json(v: &manifest::Value) -> Stored {
+    use manifest::Value;
+    match v {
+        Value::Null => Stored::Null,
+        Value::Bool(b) => Stored::Bool(*b),
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => Stored::from(i),
+            (None, Some(u)) => Stored::from(u),
+            _ => serde_json::Number::from_f64(n.as_f64().unwrap_or(0.0)).map_or(Stored::Null, Stored::Number),
+        },
+        Value::String(s) => Stored::String(s.clone()),
+        Value::Sequence(items) => Stored::Array(items.iter().map(to_json).collect()),
+        Value::Mapping(m) => Stored::Object(
+            m.iter()
+                .map(|(k, v)| {
+                    let key = match k {
+                        Value::String(s) => s.clone(),
+                        other => match to_json(other) {
+                            Stored::String(s) => s,
+                            j => j.to_string(),
+                        },
+                    };
+                    (key, to_json(v))
+                })
+                .collect(),
+        ),
+        Value::Tagged(t) => to_json(&t.value),
+    }
+}
+
+/// Stored JSON as the decoder's value (a conversion; no text is parsed).
+pub fn from_json(v: &Stored) -> manifest::Value {
+    use manifest::Value;
+    match v {
+        Stored::Null => Value::Null,
+        Stored::Bool(b) => Value::Bool(*b),
+        Stored::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => Value::from(i),
+            (None, Some(u)) => Value::from(u),
+            _ => Value::from(n.as_f64().unwrap_or(0.0)),
+        },
+        Stored::String(s) => Value::String(s.clone()),
+        Stored::Array(items) => Value::Sequence(items.iter().map(from_json).collect()),
+        Stored::Object(m) => Value::Mapping(m.iter().map(|(k, v)| (Value::String(k.clone()), from_json(v))).collect()),
+    }
+}
+
+/// Strict decoding of a stored (or patched) object, as for `kubectl apply`.
+pub fn decode_stored(raw: &Stored, source: &str) -> Result<Object, spec::DecodeError> {
+    let doc = manifest::Document { index: 1, first_line: 1, value: Some(from_json(raw)), locator: Default::default() };
+    spec::decode(&doc, source)
+}
+
+/// A StatefulSet's stored form with the API server's defaults filled in
+/// (`SetObjectDefaults_StatefulSet`, see [`spec::default_statefulset_object`]).
+pub fn default_stateful_set(raw: &Stored) -> Stored {
+    let mut value = from_json(raw);
+    spec::default_statefulset_object(&mut value);
+    to_json(&value)
+}
+
 impl Simulation {
     /// `kubectl apply`: all documents or none. Returns kubectl's output lines.
     pub fn apply(&mut self, yaml: &str, source: &str) -> Result<Vec<String>, ApplyError> {
@@ -138,13 +205,13 @@ impl Simulation {
                     Some(existing) if existing.set == set => "unchanged",
                     Some(existing) => {
                         existing.set = set;
-                        existing.manifest = raw;
+                        existing.manifest = to_json(&raw);
                         existing.generation += 1;
                         "configured"
                     }
                     None => {
                         let uid = self.rng_mut().uuid();
-                        self.cluster_mut().sets.insert(key.clone(), SetState::new(set, raw, uid, now));
+                        self.cluster_mut().sets.insert(key.clone(), SetState::new(set, to_json(&raw), uid, now));
                         "created"
                     }
                 };

@@ -20,7 +20,7 @@ pub mod volume;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use crate::manifest::{self, Diagnostic};
+use crate::manifest::Diagnostic;
 use crate::reason::Reason;
 use crate::rng::Rng;
 use crate::spec::{self, Kind, Object};
@@ -940,7 +940,7 @@ impl Simulation {
         }
         if s.set.spec.replicas != replicas {
             s.set.spec.replicas = replicas;
-            if let Some(spec) = s.manifest.get_mut("spec").and_then(|v| v.as_mapping_mut()) {
+            if let Some(spec) = s.manifest.get_mut("spec").and_then(|v| v.as_object_mut()) {
                 spec.insert("replicas".into(), replicas.into());
             }
             s.generation += 1;

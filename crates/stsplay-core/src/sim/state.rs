@@ -545,8 +545,8 @@ pub struct Revision {
     pub name: String,
     pub revision: i64,
     pub template: spec::PodTemplate,
-    /// `spec.template` as written, so `rollout undo` can put it back.
-    pub template_raw: serde_yaml::Value,
+    /// `spec.template` as written (stored JSON), so `rollout undo` can put it back.
+    pub template_raw: serde_json::Value,
     pub created_ms: u64,
 }
 
@@ -570,8 +570,11 @@ pub struct SetState {
     pub generation: i64,
     pub status: SetStatus,
     pub revisions: Vec<Revision>,
-    /// The object as last written (apply, patch, set image), for patches.
-    pub manifest: serde_yaml::Value,
+    /// The object as last written (apply, patch, set image), defaulted, as the
+    /// API server stores it (JSON; see [`crate::apiserver::Stored`]). Patches,
+    /// `set image` and `rollout undo` start from it, so fields stsplay accepts
+    /// but does not model survive them.
+    pub manifest: serde_json::Value,
     /// Foreground deletion: the set waits for its pods to go.
     pub deleting: bool,
     /// The (whenDeleted, whenScaled) policy the claims' owner references
@@ -580,7 +583,7 @@ pub struct SetState {
 }
 
 impl SetState {
-    pub fn new(set: StatefulSet, manifest: serde_yaml::Value, uid: String, created_ms: u64) -> SetState {
+    pub fn new(set: StatefulSet, manifest: serde_json::Value, uid: String, created_ms: u64) -> SetState {
         SetState {
             set,
             uid,
