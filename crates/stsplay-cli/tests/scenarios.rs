@@ -122,27 +122,3 @@ fn scenarios_are_deterministic() {
     let script = scenario_dir().join("statefulset-basics.script");
     assert_eq!(run_scenario(&script), run_scenario(&script));
 }
-
-#[test]
-fn every_scenario_also_runs_on_wasm32() {
-    let wasm = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../stsplay-core/tests/wasm.rs"))
-        .unwrap_or_else(|e| panic!("{e}"));
-    for entry in std::fs::read_dir(scenario_dir()).unwrap_or_else(|e| panic!("{e}")).filter_map(Result::ok) {
-        let path = entry.path();
-        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
-            continue;
-        };
-        if path.extension().is_some_and(|x| x == "script") {
-            assert!(
-                wasm.contains(&format!("scenario!(\"{stem}\")")),
-                "add scenario!(\"{stem}\") to crates/stsplay-core/tests/wasm.rs"
-            );
-        }
-        if path.extension().is_some_and(|x| x == "yaml") {
-            assert!(
-                wasm.contains(&format!("\"manifests/{stem}.yaml\"")),
-                "add manifests/{stem}.yaml to MANIFESTS in crates/stsplay-core/tests/wasm.rs"
-            );
-        }
-    }
-}
