@@ -122,3 +122,42 @@ fn scenarios_are_deterministic() {
     let script = scenario_dir().join("statefulset-basics.script");
     assert_eq!(run_scenario(&script), run_scenario(&script));
 }
+
+/// `tests/scenarios/blocked/`: upstream behaviour the core does not reproduce
+/// yet. Each script's `.expected` records today's (differing) output and the
+/// README says how it differs, so a change — a fix, most likely — fails here
+/// and tells the developer to move the script out of `blocked/`.
+#[test]
+fn blocked_scenarios_still_differ_as_documented() {
+    let dir = scenario_dir().join("blocked");
+    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap_or_else(|e| panic!("{e}"));
+    let scripts = scripts_in(&dir);
+    assert!(!scripts.is_empty(), "no blocked scenarios found in {}", dir.display());
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let mut failures = Vec::new();
+    for script in &scripts {
+        let name = script.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if !readme.contains(&format!("`{name}`")) {
+            failures.push(format!("{name}: blocked/README.md does not say how it differs from upstream"));
+        }
+        let checked = run_checked(script, &dir);
+        if checked.fast_sync_checks.1 != 0 || !checked.violations.is_empty() {
+            failures.push(format!("{name}: {:?} {:?}", checked.fast_sync_checks, checked.violations));
+        }
+        let expected_path = script.with_extension("expected");
+        if update {
+            std::fs::write(&expected_path, &checked.transcript).unwrap_or_else(|e| panic!("{e}"));
+            continue;
+        }
+        let want = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if checked.transcript != want {
+            failures.push(format!(
+                "--- {name}: its output changed. If stsplay now does what upstream does (see the \
+                 script's comments), move it and its manifests out of blocked/ (blocked/README.md); \
+                 otherwise accept the new output with UPDATE_EXPECT=1. Got:\n{}",
+                checked.transcript
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "blocked scenarios:\n{}", failures.join("\n"));
+}
