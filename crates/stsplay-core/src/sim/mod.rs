@@ -1,5 +1,8 @@
 //! The simulation: virtual clock, event queue ordered by (time, seq), cluster
-//! state in `BTreeMap`s, a seeded RNG, and the one place that mutates state.
+//! state in `BTreeMap`s, a seeded RNG, and the mutation point for controller
+//! decisions. (User actions are in `user.rs` and at the end of this file; the
+//! API server's writes in [`crate::apiserver`], through
+//! `Simulation::cluster_mut`.)
 //!
 //! Controllers ([`statefulset`], [`volume`], [`scheduler`], [`kubelet`]) are
 //! pure functions from `&Cluster` to [`Action`]s. [`Simulation::step`] pops
