@@ -4,11 +4,12 @@
 //! A [`Snapshot`] holds no references into the state, so it is cheap to keep,
 //! compare and serialize. Key names are the CLI's JSON contract.
 //!
-//! Imports go one way: `view` reads `sim::state` and `dns`; neither imports
-//! `view` (only `DnsRecordView`, which `dns` builds).
+//! Imports go one way: `view` reads `sim::state` and `dns`, and neither
+//! imports `view` (`DnsRecordView` is `dns`'s record type, re-exported here).
 
 use serde::Serialize;
 
+pub use crate::dns::DnsRecordView;
 use crate::sim::state::{access_modes_short, natural_cmp, Cluster};
 use crate::sim::Simulation;
 use crate::timefmt::human_duration;
@@ -115,16 +116,6 @@ pub struct NodeView {
     pub name: String,
     pub ready: bool,
     pub schedulable: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DnsRecordView {
-    pub name: String,
-    /// `A`, `SRV` or `PTR`.
-    #[serde(rename = "type")]
-    pub record_type: String,
-    pub data: String,
 }
 
 impl Simulation {
