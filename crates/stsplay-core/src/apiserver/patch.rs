@@ -263,5 +263,8 @@ mod tests {
         let big = format!("a: \"{}\"", "x".repeat(crate::manifest::MAX_MANIFEST_BYTES));
         assert!(parse_patch(&big).unwrap_err().contains("limit"));
         assert!(parse_patch("a: 1\n---\nb: 2\n").is_err());
+        // Alias and anchor characters inside strings are text.
+        let quoted = r#"{"metadata":{"annotations":{"a":"*x &y [[["}}}"#;
+        assert_eq!(parse_patch(quoted), Ok(json!({"metadata": {"annotations": {"a": "*x &y [[["}}})));
     }
 }
