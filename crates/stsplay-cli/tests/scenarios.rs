@@ -28,6 +28,8 @@ pub struct Checked {
     pub fast_sync_checks: (u64, u64),
     /// Invariant violations, with the command after which each was seen.
     pub violations: Vec<String>,
+    /// Whether the invariants were checked after every command (not only at the end).
+    pub per_command: bool,
 }
 
 fn simulation(text: &str) -> Simulation {
@@ -60,10 +62,11 @@ pub fn run_checked(script: &Path, dir: &Path) -> Checked {
             line_violations.push(format!("after `{line}`: {e}"));
         }
     }
-    if kubectl::transcript(&results) == transcript {
+    let per_command = kubectl::transcript(&results) == transcript;
+    if per_command {
         violations.extend(line_violations);
     }
-    Checked { transcript, fast_sync_checks: sim.fast_sync_checks(), violations }
+    Checked { transcript, fast_sync_checks: sim.fast_sync_checks(), violations, per_command }
 }
 
 pub fn run_scenario(script: &Path) -> String {
@@ -87,6 +90,7 @@ fn scenarios_match_expected_transcripts() {
     let update = std::env::var_os("UPDATE_EXPECT").is_some();
     let mut failures = Vec::new();
     let mut fast_syncs_checked = 0;
+    let mut checked_per_command = 0;
     for script in &scripts {
         let text = std::fs::read_to_string(script).unwrap_or_default();
         assert!(
@@ -97,6 +101,7 @@ fn scenarios_match_expected_transcripts() {
         let dir = scenario_dir();
         let checked = run_checked(script, &dir);
         fast_syncs_checked += checked.fast_sync_checks.0;
+        checked_per_command += usize::from(checked.per_command);
         if checked.fast_sync_checks.1 != 0 {
             failures.push(format!("{}: fast sync differed {:?}", script.display(), checked.fast_sync_checks));
         }
@@ -114,6 +119,7 @@ fn scenarios_match_expected_transcripts() {
     }
     // The suite exercises the incremental sync (so the comparison can fail).
     assert!(fast_syncs_checked > 0, "no scenario took the incremental StatefulSet sync");
+    assert!(checked_per_command > 0, "no scenario had its invariants checked after every command");
     assert!(failures.is_empty(), "scenario transcripts differ (UPDATE_EXPECT=1 to accept):\n{}", failures.join("\n"));
 }
 
