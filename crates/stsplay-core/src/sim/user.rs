@@ -6,6 +6,7 @@
 use super::kubelet::crash_backoff_ms;
 use super::nodelifecycle::UNREACHABLE_TAINT;
 use super::*;
+use crate::apiserver::patch;
 
 /// `kubectl delete statefulset --cascade=...`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -569,14 +570,9 @@ impl Simulation {
     }
 
     /// `kubectl patch statefulset NAME -p PATCH [--type strategic|merge|json]`.
-    pub fn patch_stateful_set(
-        &mut self,
-        key: &Key,
-        patch_text: &str,
-        ty: crate::apiserver::patch::PatchType,
-    ) -> Result<Updated, String> {
+    pub fn patch_stateful_set(&mut self, key: &Key, patch_text: &str, ty: patch::PatchType) -> Result<Updated, String> {
         let Some(s) = self.cluster.sets.get(key) else { return Err(set_not_found(key)) };
-        let patched = crate::apiserver::patch::apply_patch(&s.manifest, patch_text, ty)?;
+        let patched = patch::apply_patch(&s.manifest, patch_text, ty)?;
         self.update_set_manifest(key, patched, "kubectl patch", "patched")
     }
 
