@@ -7,6 +7,7 @@
 #   make install         install/verify toolchain, browser, node_modules, crates
 #   make serve           dev server on http://127.0.0.1:8080/ (trunk serve)
 #   make test            everything below, in this order:
+#     make lint            cargo fmt --check and clippy -D warnings on the workspace (web crate included)
 #     make test-native     core, CLI and web-crate unit tests on the host
 #     make test-wasm-core  stsplay-core tests on wasm32, in Node (wasm-bindgen-test-runner)
 #     make test-wasm-web   stsplay-web tests in headless Chromium via chromedriver
@@ -47,7 +48,7 @@ CHROMEDRIVER ?= /usr/bin/chromedriver
 # Seconds wasm-bindgen-test-runner waits for a test binary (default 20 is tight on 2 cores).
 WASM_BINDGEN_TEST_TIMEOUT ?= 180
 
-.PHONY: install serve test test-native test-wasm-core test-wasm-web build-release build-test-hooks test-e2e screenshot bench fuzz test-property-slow clean
+.PHONY: install serve lint test test-native test-wasm-core test-wasm-web build-release build-test-hooks test-e2e screenshot bench fuzz test-property-slow clean
 
 install:
 	bash scripts/install.sh
@@ -56,7 +57,13 @@ serve: install
 	trunk serve
 
 # (no trailing echo: the test runner's own summary stays the last thing printed)
-test: test-native test-wasm-core test-wasm-web build-release test-e2e
+test: lint test-native test-wasm-core test-wasm-web build-release test-e2e
+
+# Formatting and lints first: they are quick and their failures are the
+# cheapest to fix. The web crate is in the workspace, so clippy checks it natively too.
+lint: install
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
 
 test-native: install
 	cargo test --workspace

@@ -37,14 +37,10 @@ pub fn qualified(namespace: &str, name: &str) -> String {
     }
 }
 
-/// Whether `pod` is one of `sts`'s ordinal pods (`<sts>-<n>` in its namespace).
+/// Whether `sts` controls `pod` (its controller ownerReference, as the core
+/// reports it; orphans and look-alike names are not counted).
 pub fn owned_by(sts: &StatefulSetView, pod: &PodView) -> bool {
-    pod.namespace == sts.namespace
-        && pod
-            .name
-            .strip_prefix(sts.name.as_str())
-            .and_then(|rest| rest.strip_prefix('-'))
-            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    pod.namespace == sts.namespace && pod.stateful_set.as_deref() == Some(sts.name.as_str())
 }
 
 /// Counts of the STATUS column among `sts`'s pods, in first-seen order.
@@ -69,7 +65,8 @@ mod tests {
     use super::*;
     use stsplay_core::StatefulSetStatusView;
 
-    fn pod(ns: &str, name: &str, status: &str) -> PodView {
+    /// A pod named `<owner>-<n>` owned by `owner`, or an orphan (`owner` empty).
+    fn pod(ns: &str, owner: &str, name: &str, status: &str) -> PodView {
         PodView {
             namespace: ns.into(),
             name: name.into(),
@@ -83,6 +80,9 @@ mod tests {
             revision: None,
             terminating: false,
             age: "1s".into(),
+            stateful_set: (!owner.is_empty()).then(|| owner.to_string()),
+            ordinal: None,
+            claims: Vec::new(),
         }
     }
 
@@ -114,12 +114,13 @@ mod tests {
     #[test]
     fn counts_statuses_of_owned_pods_only() {
         let pods = vec![
-            pod("default", "web-0", "Running"),
-            pod("default", "web-1", "ContainerCreating"),
-            pod("default", "web-2", "Running"),
-            pod("default", "webby-0", "Running"),
-            pod("other", "web-3", "Running"),
-            pod("default", "web-x", "Running"),
+            pod("default", "web", "web-0", "Running"),
+            pod("default", "web", "web-1", "ContainerCreating"),
+            pod("default", "web", "web-2", "Running"),
+            pod("default", "webby", "webby-0", "Running"),
+            pod("other", "web", "web-3", "Running"),
+            // Named like web's pods, but orphaned (e.g. `--cascade=orphan`).
+            pod("default", "", "web-4", "Running"),
         ];
         assert_eq!(
             status_counts(&sts("web"), &pods),

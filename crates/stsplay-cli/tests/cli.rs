@@ -59,8 +59,25 @@ fn json_has_the_contract_keys() {
     assert_eq!(sorted_keys(fin), ["dns", "nodes", "pods", "pvcs", "pvs", "statefulsets", "timeSeconds"]);
     assert_eq!(
         sorted_keys(&fin["pods"][0]),
-        ["ip", "name", "namespace", "node", "phase", "ready", "restarts", "revision", "status", "terminating"]
+        [
+            "claims",
+            "ip",
+            "name",
+            "namespace",
+            "node",
+            "ordinal",
+            "phase",
+            "ready",
+            "restarts",
+            "revision",
+            "statefulSet",
+            "status",
+            "terminating"
+        ]
     );
+    assert_eq!(fin["pods"][1]["statefulSet"], "web");
+    assert_eq!(fin["pods"][1]["ordinal"], 1);
+    assert_eq!(fin["pods"][1]["claims"], serde_json::json!(["www-web-1"]));
     assert_eq!(sorted_keys(&fin["statefulsets"][0]), ["name", "namespace", "replicas", "status"]);
     assert_eq!(
         sorted_keys(&fin["statefulsets"][0]["status"]),

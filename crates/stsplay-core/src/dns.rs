@@ -16,7 +16,18 @@
 //! - PTR answers for those addresses (used by `nslookup`'s output).
 
 use crate::sim::state::{natural_cmp, Cluster, Pod, ServiceState};
-use crate::snapshot::DnsRecordView;
+use serde::Serialize;
+
+/// A DNS record as the view shows it (also `crate::view::DnsRecordView`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DnsRecordView {
+    pub name: String,
+    /// `A`, `SRV` or `PTR`.
+    #[serde(rename = "type")]
+    pub record_type: String,
+    pub data: String,
+}
 
 pub const CLUSTER_DOMAIN: &str = "cluster.local";
 pub const DNS_SERVER_IP: &str = "10.96.0.10";

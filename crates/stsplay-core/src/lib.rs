@@ -25,6 +25,7 @@
     )
 )]
 
+pub mod apiserver;
 pub mod dns;
 pub mod events;
 pub mod kubectl;
@@ -34,15 +35,15 @@ pub mod reason;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
-pub mod snapshot;
 pub mod spec;
 pub mod timefmt;
 pub mod timeline;
+pub mod view;
 
 pub use manifest::Diagnostic;
 pub use reason::Reason;
 pub use sim::{ApplyError, Simulation, Step};
-pub use snapshot::*;
+pub use view::*;
 
 /// The playground's default manifests: the kubernetes.io `web` StatefulSet and
 /// its `nginx` headless Service.

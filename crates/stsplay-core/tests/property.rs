@@ -39,6 +39,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use stsplay_core::kubectl::{self, MemoryFiles};
 use stsplay_core::rng::Rng;
 use stsplay_core::sim::invariants::check_invariants;
+use stsplay_core::sim::Profile;
 use stsplay_core::Simulation;
 
 // ---------------------------------------------------------------------------
@@ -693,7 +694,10 @@ fn history_grew(before: &Simulation, after: &Simulation) -> Result<(), String> {
 
 /// Runs a case, checking every property; returns the transcript.
 fn run_case(case: &Case) -> Result<String, String> {
-    let mut sim = Simulation::new(case.sim_seed);
+    // The incremental StatefulSet sync is checked against the full one on
+    // every sync it takes (`Profile::verify_fast_sync`; checks only, same trace).
+    let profile = Profile { verify_fast_sync: true, ..Profile::kind() };
+    let mut sim = Simulation::with_profile(case.sim_seed, profile);
     let mut out = String::new();
     for (i, op) in case.ops.iter().enumerate() {
         let steps_before = sim.steps().len();
@@ -770,6 +774,12 @@ fn run_case(case: &Case) -> Result<String, String> {
         ));
     }
     serde_json::to_string(&sim.snapshot()).map_err(|e| format!("snapshot JSON: {e}"))?;
+    let (checked, differed) = sim.fast_sync_checks();
+    if differed != 0 {
+        return Err(format!(
+            "the incremental StatefulSet sync differed from the full one in {differed} of {checked} syncs"
+        ));
+    }
     let _ = writeln!(out, "final t={}ms steps={}", sim.now_ms(), sim.steps().len());
     let _ = writeln!(out, "{:?}", sim.snapshot());
     Ok(out)

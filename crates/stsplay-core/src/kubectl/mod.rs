@@ -14,7 +14,7 @@ pub mod words;
 
 use serde::Serialize;
 
-use crate::sim::patch::PatchType;
+use crate::apiserver::patch::PatchType;
 use crate::sim::{Cascade, Key, Simulation, Updated};
 use crate::spec::{UpdateStrategy, DEFAULT_NAMESPACE};
 use crate::timefmt::parse_duration_ms;

@@ -1,5 +1,8 @@
 //! The simulation: virtual clock, event queue ordered by (time, seq), cluster
-//! state in `BTreeMap`s, a seeded RNG, and the one place that mutates state.
+//! state in `BTreeMap`s, a seeded RNG, and the mutation point for controller
+//! decisions. (User actions are in `user.rs` and at the end of this file; the
+//! API server's writes in [`crate::apiserver`], through
+//! `Simulation::cluster_mut`.)
 //!
 //! Controllers ([`statefulset`], [`volume`], [`scheduler`], [`kubelet`]) are
 //! pure functions from `&Cluster` to [`Action`]s. [`Simulation::step`] pops
@@ -10,7 +13,6 @@
 pub mod invariants;
 pub mod kubelet;
 pub mod nodelifecycle;
-pub mod patch;
 pub mod profile;
 pub mod scheduler;
 pub mod state;
@@ -21,10 +23,9 @@ pub mod volume;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use crate::manifest::{self, Diagnostic};
+use crate::manifest::Diagnostic;
 use crate::reason::Reason;
 use crate::rng::Rng;
-use crate::snapshot::Snapshot;
 use crate::spec::{self, Kind, Object};
 
 pub use profile::Profile;
@@ -295,6 +296,22 @@ impl Simulation {
         &self.cluster
     }
 
+    /// The API server's write access to the objects it stores (see
+    /// [`crate::apiserver`]); controllers go through [`Simulation::apply_action`].
+    pub(crate) fn cluster_mut(&mut self) -> &mut Cluster {
+        &mut self.cluster
+    }
+
+    /// The seeded RNG, for the API server's uids and ClusterIPs.
+    pub(crate) fn rng_mut(&mut self) -> &mut Rng {
+        &mut self.rng
+    }
+
+    /// Both at once (a ClusterIP is drawn while the Services are read).
+    pub(crate) fn cluster_and_rng_mut(&mut self) -> (&mut Cluster, &mut Rng) {
+        (&mut self.cluster, &mut self.rng)
+    }
+
     pub fn steps(&self) -> &[Step] {
         &self.steps
     }
@@ -320,10 +337,6 @@ impl Simulation {
     /// Virtual time of the next queued event.
     pub fn next_event_ms(&self) -> Option<u64> {
         self.queue.keys().next().map(|(t, _)| *t)
-    }
-
-    pub fn snapshot(&self) -> Snapshot {
-        crate::sim::state::snapshot(&self.cluster, self.now_ms)
     }
 
     /// Processes events until one of them changes something visible (records
@@ -421,21 +434,21 @@ impl Simulation {
         self.queue.insert((self.now_ms.saturating_add(delay_ms), self.seq), event);
     }
 
-    fn enqueue_set_sync(&mut self, key: &Key, delay_ms: u64) {
+    pub(crate) fn enqueue_set_sync(&mut self, key: &Key, delay_ms: u64) {
         if !self.queued_set_syncs.contains(key) {
             self.queued_set_syncs.insert(key.clone());
             self.enqueue(delay_ms, Event::SyncStatefulSet(key.clone()));
         }
     }
 
-    fn enqueue_claim_sync(&mut self, key: &Key) {
+    pub(crate) fn enqueue_claim_sync(&mut self, key: &Key) {
         if !self.queued_claim_syncs.contains(key) {
             self.queued_claim_syncs.insert(key.clone());
             self.enqueue(self.profile.pv_sync_delay_ms, Event::SyncClaim(key.clone()));
         }
     }
 
-    fn record(&mut self, reason: Reason) {
+    pub(crate) fn record(&mut self, reason: Reason) {
         let index = self.steps.len();
         self.steps.push(Step { index, time_ms: self.now_ms, reason });
     }
@@ -902,346 +915,11 @@ impl Simulation {
         format!("10.244.{}.255", n.index)
     }
 
-    // -----------------------------------------------------------------------
-    // User actions (kubectl)
-    // -----------------------------------------------------------------------
-
-    /// `kubectl apply`: all documents or none. Returns kubectl's output lines.
-    pub fn apply(&mut self, yaml: &str, source: &str) -> Result<Vec<String>, ApplyError> {
-        let parsed = manifest::parse(yaml);
-        let mut messages = Vec::new();
-        let mut diagnostics = parsed.diagnostics.clone();
-        for d in &parsed.diagnostics {
-            messages.push(format!("error: error parsing {source}: {}", d));
-        }
-        let mut objects = Vec::new();
-        for doc in &parsed.documents {
-            if doc.value.is_none() {
-                continue;
-            }
-            match spec::decode(doc, source) {
-                Ok(o) => {
-                    let mut raw = doc.value.clone().unwrap_or_default();
-                    if let Object::StatefulSet(_) = &o {
-                        spec::default_statefulset_object(&mut raw);
-                    }
-                    objects.push((doc.index, raw, o))
-                }
-                Err(e) => {
-                    messages.push(e.message);
-                    diagnostics.extend(e.diagnostics);
-                }
-            }
-        }
-        if messages.is_empty() && objects.is_empty() {
-            messages.push("error: no objects passed to apply".to_string());
-        }
-        for (_, _, o) in &objects {
-            if let Object::StatefulSet(set) = o {
-                if set.spec.replicas > MAX_REPLICAS {
-                    messages.push(too_many_replicas(&set.meta.name, set.spec.replicas));
-                }
-            }
-        }
-        // Namespaces must exist (or be created earlier in this apply).
-        let mut namespaces: BTreeSet<String> = self.cluster.namespaces.keys().cloned().collect();
-        for (_, _, o) in &objects {
-            match o {
-                Object::Namespace(m) => {
-                    namespaces.insert(m.name.clone());
-                }
-                _ if o.kind().namespaced() => {
-                    let ns = o.meta().namespace.clone().unwrap_or_default();
-                    if !namespaces.contains(&ns) {
-                        messages.push(format!(
-                            "Error from server (NotFound): error when creating \"{source}\": namespaces \"{ns}\" not found"
-                        ));
-                    }
-                }
-                _ => {}
-            }
-        }
-        // Update validation against what exists (immutable fields).
-        for (index, _, o) in &objects {
-            if let Some(msg) = self.validate_update(o) {
-                let doc = parsed.documents.iter().find(|d| d.index == *index);
-                if let Some(doc) = doc {
-                    diagnostics.push(doc.diagnostic("spec", msg.clone()));
-                }
-                messages.push(msg);
-            }
-        }
-        if !messages.is_empty() {
-            return Err(ApplyError { message: messages.join("\n"), diagnostics });
-        }
-        let mut out = Vec::new();
-        for (_, raw, o) in objects {
-            out.push(self.apply_object(o, raw, "kubectl apply"));
-        }
-        Ok(out)
-    }
-
-    fn validate_update(&self, o: &Object) -> Option<String> {
-        match o {
-            Object::StatefulSet(new) => {
-                let key = (new.meta.namespace.clone().unwrap_or_default(), new.meta.name.clone());
-                let old = &self.cluster.sets.get(&key)?.set;
-                statefulset::validate_update(old, new)
-            }
-            Object::PersistentVolumeClaim(new) => {
-                let key = (new.meta.namespace.clone().unwrap_or_default(), new.meta.name.clone());
-                let old = self.cluster.claims.get(&key)?;
-                // Fields the manifest leaves out keep their stored values
-                // (the admitted class, the bound volume); requests may grow.
-                let mut new_spec = new.spec.clone();
-                if new_spec.storage_class_name.is_none() {
-                    new_spec.storage_class_name = old.storage_class.clone();
-                }
-                if new_spec.volume_name.is_none() {
-                    new_spec.volume_name = old.volume.clone().or_else(|| old.spec.volume_name.clone());
-                }
-                new_spec.request = old.spec.request.clone();
-                let mut old_spec = old.spec.clone();
-                old_spec.storage_class_name = old.storage_class.clone();
-                old_spec.volume_name = old.volume.clone().or_else(|| old.spec.volume_name.clone());
-                (new_spec != old_spec).then(|| format!(
-                    "The PersistentVolumeClaim \"{}\" is invalid: spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",
-                    new.meta.name
-                ))
-            }
-            _ => None,
-        }
-    }
-
-    fn user_change(&mut self, command: &str, kind: Kind, namespace: Option<String>, name: &str, verb: &str) -> String {
-        self.record(Reason::UserChange {
-            command: command.to_string(),
-            resource: kind.resource().to_string(),
-            namespace,
-            name: name.to_string(),
-            verb: verb.to_string(),
-        });
-        format!("{}/{} {}", kind.resource(), name, verb)
-    }
-
-    fn apply_object(&mut self, o: Object, raw: manifest::Value, command: &str) -> String {
-        // An object that exists but was not created by `kubectl apply` has no
-        // last-applied-configuration annotation: kubectl warns and adds it.
-        let id = (o.kind().name().to_string(), o.meta().namespace.clone().unwrap_or_default(), o.meta().name.clone());
-        let exists = match &o {
-            Object::Node(n) => self.cluster.nodes.contains_key(&n.meta.name),
-            Object::StorageClass(sc) => self.cluster.classes.contains_key(&sc.meta.name),
-            Object::Service(svc) => self.cluster.services.contains_key(&(id.1.clone(), svc.meta.name.clone())),
-            Object::Namespace(m) => self.cluster.namespaces.contains_key(&m.name),
-            _ => false,
-        };
-        let warning = (exists && !self.cluster.applied.contains(&id)).then(|| {
-            format!(
-                "Warning: resource {}/{} is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n",
-                o.kind().plural().split('.').next().unwrap_or_default(),
-                id.2
-            )
-        });
-        self.cluster.applied.insert(id);
-        let line = self.apply_object_inner(o, raw, command);
-        match warning {
-            Some(w) => w + &line,
-            None => line,
-        }
-    }
-
-    fn apply_object_inner(&mut self, o: Object, raw: manifest::Value, command: &str) -> String {
-        let now = self.now_ms;
-        let kind = o.kind();
-        let meta = o.meta().clone();
-        let ns = meta.namespace.clone().unwrap_or_default();
-        let key = (ns.clone(), meta.name.clone());
-        let namespace = meta.namespace.clone();
-        match o {
-            Object::StatefulSet(set) => {
-                let verb = match self.cluster.sets.get_mut(&key) {
-                    Some(existing) if existing.set == set => "unchanged",
-                    Some(existing) => {
-                        existing.set = set;
-                        existing.manifest = raw;
-                        existing.generation += 1;
-                        "configured"
-                    }
-                    None => {
-                        let uid = self.rng.uuid();
-                        self.cluster.sets.insert(key.clone(), SetState::new(set, raw, uid, now));
-                        "created"
-                    }
-                };
-                if verb != "unchanged" {
-                    self.enqueue_set_sync(&key, self.profile.controller_delay_ms);
-                }
-                self.user_change(command, kind, namespace, &meta.name, verb)
-            }
-            Object::Service(svc) => {
-                let verb = match self.cluster.services.get_mut(&key) {
-                    Some(existing) if existing.service == svc => "unchanged",
-                    Some(existing) => {
-                        existing.service = svc;
-                        "configured"
-                    }
-                    None => {
-                        let cluster_ip = match svc.cluster_ip.clone() {
-                            Some(ip) => ip,
-                            None => self.allocate_cluster_ip(),
-                        };
-                        self.cluster
-                            .services
-                            .insert(key.clone(), ServiceState { service: svc, cluster_ip, created_ms: now });
-                        "created"
-                    }
-                };
-                self.user_change(command, kind, namespace, &meta.name, verb)
-            }
-            Object::PersistentVolumeClaim(pvc) => {
-                let verb = match self.cluster.claims.get_mut(&key) {
-                    Some(existing) if existing.labels == pvc.meta.labels => "unchanged",
-                    Some(existing) => {
-                        existing.labels = pvc.meta.labels.clone();
-                        "configured"
-                    }
-                    None => {
-                        let storage_class = self.admit_claim_class(&pvc.spec.storage_class_name);
-                        let mut claim = Claim::new(
-                            ns.clone(),
-                            meta.name.clone(),
-                            pvc.meta.labels.clone(),
-                            pvc.spec.clone(),
-                            storage_class,
-                            None,
-                        );
-                        claim.uid = self.rng.uuid();
-                        claim.created_ms = now;
-                        self.cluster.insert_claim(claim);
-                        self.enqueue_claim_sync(&key);
-                        "created"
-                    }
-                };
-                self.user_change(command, kind, namespace, &meta.name, verb)
-            }
-            Object::PersistentVolume(pv) => {
-                let name = meta.name.clone();
-                let verb = match self.cluster.volumes.get(&name) {
-                    Some(existing) if existing.same_spec(&pv) => "unchanged",
-                    Some(_) => {
-                        self.cluster.update_volume(&name, |v| v.labels = pv.meta.labels.clone());
-                        "configured"
-                    }
-                    None => {
-                        let uid = self.rng.uuid();
-                        self.cluster.put_volume(Volume::from_spec(&pv, uid, now));
-                        "created"
-                    }
-                };
-                // The PV controller re-syncs unbound claims when volumes appear.
-                let pending: Vec<Key> =
-                    self.cluster.claims.values().filter(|c| c.phase == ClaimPhase::Pending).map(|c| c.key()).collect();
-                for c in pending {
-                    self.enqueue_claim_sync(&c);
-                }
-                self.user_change(command, kind, None, &name, verb)
-            }
-            Object::StorageClass(sc) => {
-                let name = meta.name.clone();
-                let verb = match self.cluster.classes.get_mut(&name) {
-                    Some(existing) if existing.class == sc => "unchanged",
-                    Some(existing) => {
-                        existing.class = sc;
-                        "configured"
-                    }
-                    None => {
-                        self.cluster.classes.insert(name.clone(), ClassState { class: sc, created_ms: now });
-                        "created"
-                    }
-                };
-                self.user_change(command, kind, None, &name, verb)
-            }
-            Object::Namespace(m) => {
-                let verb = if self.cluster.namespaces.contains_key(&m.name) {
-                    "unchanged"
-                } else {
-                    self.cluster.namespaces.insert(m.name.clone(), now);
-                    "created"
-                };
-                self.user_change(command, kind, None, &m.name, verb)
-            }
-            Object::Node(mut node) => {
-                let name = meta.name.clone();
-                let verb = match self.cluster.nodes.get_mut(&name) {
-                    Some(existing) => {
-                        // A patch, not a replacement: labels the manifest does not
-                        // mention stay (kubernetes.io/hostname, node-role...).
-                        for (k, v) in &existing.node.meta.labels {
-                            node.meta.labels.entry(k.clone()).or_insert_with(|| v.clone());
-                        }
-                        let in_spec = |k: &str| raw.get("spec").and_then(|s| s.get(k)).is_some();
-                        if !in_spec("unschedulable") {
-                            node.unschedulable = existing.node.unschedulable;
-                        }
-                        if !in_spec("taints") {
-                            node.taints = existing.node.taints.clone();
-                        }
-                        if raw.get("status").and_then(|s| s.get("allocatable")).is_none() {
-                            node.allocatable = existing.node.allocatable;
-                        }
-                        if existing.node == node {
-                            "unchanged"
-                        } else {
-                            existing.node = node;
-                            "configured"
-                        }
-                    }
-                    None => {
-                        // The node's kubelet labels the Node it registers with its
-                        // hostname and OS (`pkg/kubelet/kubelet_node_status.go`
-                        // `initialNode`); the local-path provisioner's volumes
-                        // select nodes by that hostname label.
-                        node.meta.labels.entry(HOSTNAME_LABEL.to_string()).or_insert_with(|| name.clone());
-                        node.meta.labels.entry("kubernetes.io/os".to_string()).or_insert_with(|| "linux".to_string());
-                        let index = self.cluster.nodes.values().map(|n| n.index).max().map_or(1, |i| i + 1);
-                        self.cluster.nodes.insert(name.clone(), NodeState::new(node, index, now));
-                        "created"
-                    }
-                };
-                if verb != "unchanged" {
-                    self.cluster.reindex_nodes();
-                    self.reschedule_pending_pods();
-                }
-                self.user_change(command, kind, None, &name, verb)
-            }
-        }
-    }
-
-    /// `DefaultStorageClass` admission: an omitted class becomes the default one.
-    fn admit_claim_class(&self, requested: &Option<String>) -> Option<String> {
-        match requested {
-            Some(c) => Some(c.clone()),
-            None => self.cluster.default_class().map(|c| c.to_string()),
-        }
-    }
-
-    fn allocate_cluster_ip(&mut self) -> String {
-        let used: BTreeSet<&str> = self.cluster.services.values().map(|s| s.cluster_ip.as_str()).collect();
-        loop {
-            // 10.96.0.0/12, as kind's service CIDR.
-            let v = self.rng.below(1 << 20) as u32;
-            let ip = format!("10.{}.{}.{}", 96 + (v >> 16), (v >> 8) & 0xFF, v & 0xFF);
-            if v & 0xFF != 0 && v & 0xFF != 255 && v > 16 && !used.contains(ip.as_str()) {
-                return ip;
-            }
-        }
-    }
-
     /// A Node was added or changed: the scheduling queue moves the pods it
     /// found unschedulable back to the active queue
     /// (`scheduling_queue.go` `MoveAllToActiveOrBackoffQueue` on a Node event).
     /// Pods not marked unschedulable are queued or waiting already.
-    fn reschedule_pending_pods(&mut self) {
+    pub(crate) fn reschedule_pending_pods(&mut self) {
         let pending: Vec<(Key, String)> = self
             .cluster
             .pods
@@ -1270,7 +948,7 @@ impl Simulation {
         }
         if s.set.spec.replicas != replicas {
             s.set.spec.replicas = replicas;
-            if let Some(spec) = s.manifest.get_mut("spec").and_then(|v| v.as_mapping_mut()) {
+            if let Some(spec) = s.manifest.get_mut("spec").and_then(|v| v.as_object_mut()) {
                 spec.insert("replicas".into(), replicas.into());
             }
             s.generation += 1;

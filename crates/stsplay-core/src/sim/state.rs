@@ -1,12 +1,11 @@
-//! Cluster state: plain data in `BTreeMap`s (deterministic iteration), and the
-//! one function that derives a [`Snapshot`] from it.
+//! Cluster state: plain data in `BTreeMap`s (deterministic iteration), and
+//! the derived indexes kept in step with it. The view of it is
+//! [`crate::view::snapshot`].
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::quantity::Quantity;
-use crate::snapshot::*;
 use crate::spec::{self, ClaimSpec, PodSpec, StatefulSet};
-use crate::timefmt::human_duration;
 
 /// (namespace, name); cluster-scoped objects are keyed by name alone.
 pub type Key = (String, String);
@@ -546,8 +545,8 @@ pub struct Revision {
     pub name: String,
     pub revision: i64,
     pub template: spec::PodTemplate,
-    /// `spec.template` as written, so `rollout undo` can put it back.
-    pub template_raw: serde_yaml::Value,
+    /// `spec.template` as written (stored JSON), so `rollout undo` can put it back.
+    pub template_raw: serde_json::Value,
     pub created_ms: u64,
 }
 
@@ -571,8 +570,11 @@ pub struct SetState {
     pub generation: i64,
     pub status: SetStatus,
     pub revisions: Vec<Revision>,
-    /// The object as last written (apply, patch, set image), for patches.
-    pub manifest: serde_yaml::Value,
+    /// The object as last written (apply, patch, set image), defaulted, as the
+    /// API server stores it (JSON; see [`crate::apiserver::Stored`]). Patches,
+    /// `set image` and `rollout undo` start from it, so fields stsplay accepts
+    /// but does not model survive them.
+    pub manifest: serde_json::Value,
     /// Foreground deletion: the set waits for its pods to go.
     pub deleting: bool,
     /// The (whenDeleted, whenScaled) policy the claims' owner references
@@ -581,7 +583,7 @@ pub struct SetState {
 }
 
 impl SetState {
-    pub fn new(set: StatefulSet, manifest: serde_yaml::Value, uid: String, created_ms: u64) -> SetState {
+    pub fn new(set: StatefulSet, manifest: serde_json::Value, uid: String, created_ms: u64) -> SetState {
         SetState {
             set,
             uid,
@@ -928,86 +930,6 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
             }
         }
     }
-}
-
-fn ns_name_cmp(a: (&str, &str), b: (&str, &str)) -> std::cmp::Ordering {
-    a.0.cmp(b.0).then_with(|| natural_cmp(a.1, b.1))
-}
-
-/// Derives the plain view of the cluster.
-pub fn snapshot(c: &Cluster, now_ms: u64) -> Snapshot {
-    let mut statefulsets: Vec<StatefulSetView> = c
-        .sets
-        .values()
-        .map(|s| StatefulSetView {
-            namespace: s.set.meta.namespace.clone().unwrap_or_default(),
-            name: s.set.meta.name.clone(),
-            replicas: s.set.spec.replicas,
-            status: StatefulSetStatusView {
-                replicas: s.status.replicas,
-                ready_replicas: s.status.ready_replicas,
-                current_replicas: s.status.current_replicas,
-                updated_replicas: s.status.updated_replicas,
-                available_replicas: s.status.available_replicas,
-                current_revision: s.status.current_revision.clone(),
-                update_revision: s.status.update_revision.clone(),
-            },
-        })
-        .collect();
-    statefulsets.sort_by(|a, b| ns_name_cmp((&a.namespace, &a.name), (&b.namespace, &b.name)));
-    let mut pods: Vec<PodView> = c
-        .pods
-        .values()
-        .map(|p| PodView {
-            namespace: p.namespace.clone(),
-            name: p.name.clone(),
-            phase: p.phase.as_str().to_string(),
-            ready: p.ready,
-            status: p.status_text(),
-            ready_containers: p.ready_containers(),
-            node: p.node.clone(),
-            ip: p.ip.clone(),
-            restarts: p.restarts,
-            revision: p.revision.clone(),
-            terminating: p.is_terminating(),
-            age: human_duration(now_ms.saturating_sub(p.created_ms)),
-        })
-        .collect();
-    pods.sort_by(|a, b| ns_name_cmp((&a.namespace, &a.name), (&b.namespace, &b.name)));
-    let mut pvcs: Vec<ClaimView> = c
-        .claims
-        .values()
-        .map(|cl| ClaimView {
-            namespace: cl.namespace.clone(),
-            name: cl.name.clone(),
-            phase: cl.phase.as_str().to_string(),
-            volume: cl.volume.clone(),
-            storage_class: cl.storage_class.clone(),
-            capacity: cl.capacity.as_ref().map(|q| q.text.clone()),
-            access_modes: access_modes_short(&cl.bound_access_modes),
-        })
-        .collect();
-    pvcs.sort_by(|a, b| ns_name_cmp((&a.namespace, &a.name), (&b.namespace, &b.name)));
-    let mut pvs: Vec<VolumeView> = c
-        .volumes
-        .values()
-        .map(|v| VolumeView {
-            name: v.name.clone(),
-            phase: v.phase.as_str().to_string(),
-            claim: v.claim_ref.as_ref().map(|r| format!("{}/{}", r.namespace, r.name)),
-            storage_class: (!v.storage_class.is_empty()).then(|| v.storage_class.clone()),
-            capacity: v.capacity.text.clone(),
-            reclaim_policy: v.reclaim_policy.clone(),
-            access_modes: access_modes_short(&v.access_modes),
-        })
-        .collect();
-    pvs.sort_by(|a, b| natural_cmp(&a.name, &b.name));
-    let nodes = c
-        .nodes
-        .values()
-        .map(|n| NodeView { name: n.name().to_string(), ready: n.ready, schedulable: !n.node.unschedulable })
-        .collect();
-    Snapshot { time_seconds: now_ms / 1000, statefulsets, pods, pvcs, pvs, nodes, dns: crate::dns::records(c) }
 }
 
 #[cfg(test)]

@@ -812,24 +812,6 @@ fn compute_status(s: &SetState, pods: &[(i32, &Pod)], current: &str, update: &st
     st
 }
 
-/// `ValidateStatefulSetUpdate`: only some spec fields may change.
-pub fn validate_update(old: &StatefulSet, new: &StatefulSet) -> Option<String> {
-    let mut a = old.spec.clone();
-    let b = &new.spec;
-    a.replicas = b.replicas;
-    a.ordinals_start = b.ordinals_start;
-    a.template = b.template.clone();
-    a.update_strategy = b.update_strategy.clone();
-    a.revision_history_limit = b.revision_history_limit;
-    a.when_deleted = b.when_deleted;
-    a.when_scaled = b.when_scaled;
-    a.min_ready_seconds = b.min_ready_seconds;
-    (a != *b).then(|| format!(
-        "The StatefulSet \"{}\" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
-        new.meta.name
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@
 use super::kubelet::crash_backoff_ms;
 use super::nodelifecycle::UNREACHABLE_TAINT;
 use super::*;
+use crate::apiserver::patch;
 
 /// `kubectl delete statefulset --cascade=...`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -532,13 +533,12 @@ impl Simulation {
     fn update_set_manifest(
         &mut self,
         key: &Key,
-        raw: manifest::Value,
+        raw: crate::apiserver::Stored,
         command: &str,
         verb: &str,
     ) -> Result<Updated, String> {
         let Some(s) = self.cluster.sets.get(key) else { return Err(set_not_found(key)) };
-        let doc = manifest::Document { index: 1, first_line: 1, value: Some(raw.clone()), locator: Default::default() };
-        let new = match spec::decode(&doc, "STDIN") {
+        let new = match crate::apiserver::decode_stored(&raw, "STDIN") {
             Ok(Object::StatefulSet(new)) => new,
             Ok(_) => return Err("error: the patch changed the object's kind".to_string()),
             Err(e) => return Err(e.message),
@@ -549,7 +549,7 @@ impl Simulation {
                 key.1, new.meta.name
             ));
         }
-        if let Some(msg) = statefulset::validate_update(&s.set, &new) {
+        if let Some(msg) = crate::apiserver::validation::validate_stateful_set_update(&s.set, &new) {
             return Err(msg);
         }
         if new.spec.replicas > MAX_REPLICAS {
@@ -558,8 +558,7 @@ impl Simulation {
         if s.set == new {
             return Ok(Updated::Unchanged);
         }
-        let mut raw = raw;
-        spec::default_statefulset_object(&mut raw);
+        let raw = crate::apiserver::default_stateful_set(&raw);
         if let Some(s) = self.cluster.sets.get_mut(key) {
             s.set = new;
             s.manifest = raw;
@@ -573,10 +572,8 @@ impl Simulation {
     /// `kubectl patch statefulset NAME -p PATCH [--type strategic|merge|json]`.
     pub fn patch_stateful_set(&mut self, key: &Key, patch_text: &str, ty: patch::PatchType) -> Result<Updated, String> {
         let Some(s) = self.cluster.sets.get(key) else { return Err(set_not_found(key)) };
-        let current = serde_json::to_value(&s.manifest).map_err(|e| format!("error: {e}"))?;
-        let patched = patch::apply_patch(&current, patch_text, ty)?;
-        let raw: manifest::Value = serde_yaml::to_value(&patched).map_err(|e| format!("error: {e}"))?;
-        self.update_set_manifest(key, raw, "kubectl patch", "patched")
+        let patched = patch::apply_patch(&s.manifest, patch_text, ty)?;
+        self.update_set_manifest(key, patched, "kubectl patch", "patched")
     }
 
     /// `kubectl set image statefulset/NAME CONTAINER=IMAGE ...`.
@@ -588,7 +585,7 @@ impl Simulation {
             .and_then(|v| v.get_mut("template"))
             .and_then(|v| v.get_mut("spec"))
             .and_then(|v| v.get_mut("containers"))
-            .and_then(|v| v.as_sequence_mut());
+            .and_then(|v| v.as_array_mut());
         let Some(containers) = containers else { return Err("error: the StatefulSet has no containers".to_string()) };
         for (name, image) in images {
             let found = containers.iter_mut().find(|c| c.get("name").and_then(|n| n.as_str()) == Some(name.as_str()));
@@ -596,7 +593,7 @@ impl Simulation {
                 (Some(c), _) => c,
                 (None, "*") => {
                     for c in containers.iter_mut() {
-                        if let Some(m) = c.as_mapping_mut() {
+                        if let Some(m) = c.as_object_mut() {
                             m.insert("image".into(), image.clone().into());
                         }
                     }
@@ -604,7 +601,7 @@ impl Simulation {
                 }
                 (None, _) => return Err(format!("error: unable to find container named \"{name}\"")),
             };
-            if let Some(m) = target.as_mapping_mut() {
+            if let Some(m) = target.as_object_mut() {
                 m.insert("image".into(), image.clone().into());
             }
         }
@@ -644,7 +641,7 @@ impl Simulation {
             ));
         }
         let mut raw = s.manifest.clone();
-        if let Some(spec) = raw.get_mut("spec").and_then(|v| v.as_mapping_mut()) {
+        if let Some(spec) = raw.get_mut("spec").and_then(|v| v.as_object_mut()) {
             spec.insert("template".into(), target.template_raw.clone());
         }
         self.update_set_manifest(key, raw, "kubectl rollout undo", "rolled back")?;

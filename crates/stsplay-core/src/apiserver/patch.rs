@@ -6,6 +6,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::manifest;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PatchType {
     Strategic,
@@ -13,11 +15,27 @@ pub enum PatchType {
     Json,
 }
 
+/// The patch text as JSON. kubectl converts `-p` with `yaml.ToJSON`
+/// (staging/src/k8s.io/kubectl/pkg/cmd/patch/patch.go: `unable to parse %q: %v`),
+/// so JSON and YAML are both accepted; the text goes through
+/// [`manifest::parse`] and its size, depth and alias guards.
+pub fn parse_patch(patch: &str) -> Result<Value, String> {
+    let parsed = manifest::parse(patch);
+    if let Some(d) = parsed.diagnostics.first() {
+        return Err(format!("error: unable to parse \"{patch}\": {}", d.message));
+    }
+    match parsed.documents.as_slice() {
+        [] => Ok(Value::Null),
+        [doc] => Ok(doc.value.as_ref().map(super::to_json).unwrap_or_default()),
+        _ => Err(format!(
+            "error: unable to parse \"{patch}\": error converting YAML to JSON: yaml: a patch is one document"
+        )),
+    }
+}
+
 /// Applies `patch` (text) to `target`; the error uses kubectl's wording.
 pub fn apply_patch(target: &Value, patch: &str, ty: PatchType) -> Result<Value, String> {
-    let parsed: Value = serde_json::from_str(patch)
-        .or_else(|_| serde_yaml::from_str::<Value>(patch))
-        .map_err(|e| format!("error: unable to parse \"{patch}\": {e}"))?;
+    let parsed = parse_patch(patch)?;
     match ty {
         PatchType::Merge => Ok(merge(target, &parsed, false)),
         PatchType::Strategic => Ok(merge(target, &parsed, true)),
@@ -230,5 +248,23 @@ mod tests {
         let bad = r#"[{"op": "replace", "path": "/spec/nope", "value": 1}]"#;
         assert!(apply_patch(&t, bad, PatchType::Json).is_err());
         assert!(apply_patch(&t, "{not json", PatchType::Merge).is_err());
+    }
+
+    #[test]
+    fn patch_text_goes_through_the_manifest_guards() {
+        // YAML is accepted, as kubectl's yaml.ToJSON does.
+        assert_eq!(parse_patch("spec:\n  replicas: 2\n"), Ok(json!({"spec": {"replicas": 2}})));
+        assert_eq!(parse_patch(r#"{"spec":{"replicas":2}}"#), Ok(json!({"spec": {"replicas": 2}})));
+        // The manifest guards apply: aliases, deep flow nesting, size.
+        let alias = parse_patch("a: &x 1\nb: *x\n").unwrap_err();
+        assert!(alias.contains("aliases"), "{alias}");
+        let deep = format!("{}{}", "[".repeat(100), "]".repeat(100));
+        assert!(parse_patch(&deep).unwrap_err().contains("nested deeper"));
+        let big = format!("a: \"{}\"", "x".repeat(crate::manifest::MAX_MANIFEST_BYTES));
+        assert!(parse_patch(&big).unwrap_err().contains("limit"));
+        assert!(parse_patch("a: 1\n---\nb: 2\n").is_err());
+        // Alias and anchor characters inside strings are text.
+        let quoted = r#"{"metadata":{"annotations":{"a":"*x &y [[["}}}"#;
+        assert_eq!(parse_patch(quoted), Ok(json!({"metadata": {"annotations": {"a": "*x &y [[["}}})));
     }
 }
