@@ -1432,3 +1432,178 @@ impl Kubectl {
         w.dashdash(after);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str) -> Result<Command, CommandError> {
+        Command::parse_line(line)
+    }
+
+    /// A valid line for each command path, to which a test adds flags.
+    fn base(path: &str) -> &'static str {
+        match path {
+            "kubectl apply" => "kubectl apply -f web.yaml",
+            "kubectl get" => "kubectl get pods",
+            "kubectl describe" => "kubectl describe pod web-0",
+            "kubectl scale" => "kubectl scale sts web --replicas=3",
+            "kubectl delete" => "kubectl delete pod web-0",
+            "kubectl rollout status" => "kubectl rollout status sts/web",
+            "kubectl rollout history" => "kubectl rollout history sts/web",
+            "kubectl rollout undo" => "kubectl rollout undo sts/web",
+            "kubectl patch" => "kubectl patch sts web -p '{\"spec\":{\"replicas\":2}}'",
+            "kubectl set image" => "kubectl set image sts/web nginx=nginx:1.2",
+            "kubectl cordon" => "kubectl cordon kind-worker",
+            "kubectl uncordon" => "kubectl uncordon kind-worker",
+            "kubectl drain" => "kubectl drain kind-worker",
+            "kubectl exec" => "kubectl exec web-0 -- nslookup web-1.nginx",
+            "kubectl run" => {
+                "kubectl run -i --tty --image busybox:1.28 dns-test --restart=Never --rm -- nslookup web-0.nginx"
+            }
+            "step" => "step 3",
+            "run until settled" => "run until settled",
+            "sleep" => "sleep 1m30s",
+            "nslookup" => "nslookup web-0.nginx",
+            "node down" => "node down kind-worker",
+            "node up" => "node up kind-worker",
+            "pod crash" => "pod crash web-0",
+            "pod unready" => "pod unready web-0",
+            "pod ready" => "pod ready web-0",
+            other => panic!("no base line for {other}"),
+        }
+    }
+
+    /// Flag values to try, by type.
+    fn samples(f: &FlagDef) -> Vec<String> {
+        match f.ty {
+            FlagType::Bool => vec![format!("--{}", f.long), format!("--{}=false", f.long)],
+            FlagType::Int => vec![format!("--{}=2", f.long), format!("--{}=-1", f.long)],
+            FlagType::Duration => vec![format!("--{}=1m30s", f.long), format!("--{} 45", f.long)],
+            FlagType::Str => vec![format!("--{}=x", f.long), format!("--{} 'a b'", f.long)],
+            FlagType::Enum(values) => values.iter().map(|v| format!("--{}={v}", f.long)).collect(),
+        }
+    }
+
+    fn assert_round_trip(line: &str) -> Command {
+        let cmd = parse(line).unwrap_or_else(|e| panic!("{line}: {e}"));
+        let text = cmd.to_string();
+        let again = parse(&text).unwrap_or_else(|e| panic!("{line} → {text}: {e}"));
+        assert_eq!(again, cmd, "{line} → {text}");
+        assert_eq!(again.to_string(), text, "Display is canonical: {line}");
+        cmd
+    }
+
+    #[test]
+    fn every_flag_of_every_command_round_trips_through_display() {
+        let mut tried = 0;
+        for def in COMMANDS {
+            let line = base(def.path);
+            assert_round_trip(line);
+            for f in def.all_flags() {
+                let mut seen: Vec<Command> = Vec::new();
+                for sample in samples(f) {
+                    let line = format!("{line} {sample}");
+                    let cmd = assert_round_trip(&line);
+                    // Every value of a flag makes a different command (no flag is dropped).
+                    assert!(!seen.contains(&cmd), "{line}: the flag's value is lost");
+                    seen.push(cmd);
+                    tried += 1;
+                }
+            }
+        }
+        assert!(tried > 100, "{tried}");
+    }
+
+    #[test]
+    fn display_is_kubectl_text() {
+        let cases = [
+            ("k delete po web-1", "kubectl delete pod web-1"),
+            ("kubectl scale sts web --replicas 5", "kubectl scale statefulset web --replicas=5"),
+            ("kubectl delete pod web-0 --grace-period=0 --force", "kubectl delete pod web-0 --force --grace-period=0"),
+            ("kubectl get po -n kube-system -o wide", "kubectl get pods -o wide -n kube-system"),
+            ("kubectl get events -A", "kubectl get events -A"),
+            (
+                "kubectl rollout status statefulset web --timeout=90s",
+                "kubectl rollout status statefulset/web --timeout=1m30s",
+            ),
+            (
+                "kubectl patch sts web --type merge -p '{\"spec\":{\"replicas\":2}}'",
+                "kubectl patch statefulset web -p '{\"spec\":{\"replicas\":2}}' --type=merge",
+            ),
+            (
+                "kubectl exec -it web-0 -- nslookup web-1.nginx",
+                "kubectl exec web-0 --stdin --tty -- nslookup web-1.nginx",
+            ),
+            ("sleep 0.5s", "sleep 500ms"),
+            ("step", "step"),
+            ("pod crash web-0 --repeat -n ns1", "pod crash web-0 --repeat -n ns1"),
+            ("", ""),
+        ];
+        for (line, want) in cases {
+            assert_eq!(assert_round_trip(line).to_string(), want, "{line}");
+        }
+    }
+
+    #[test]
+    fn odd_words_are_quoted() {
+        for line in [
+            "nslookup \"it's\"",
+            "kubectl get pods -l 'app in (a, b)'",
+            "kubectl get pods -n ''",
+            "kubectl exec web-0 -- nslookup '#x'",
+            "kubectl set image sts/web 'nginx=my image'",
+        ] {
+            assert_round_trip(line);
+        }
+        assert_eq!(quote("it's"), "'it'\\''s'");
+    }
+
+    #[test]
+    fn flag_values_are_checked_by_type_with_pflags_wording() {
+        let err = |line: &str| parse(line).err().map(|e| e.message).unwrap_or_default();
+        assert_eq!(
+            err("kubectl delete pod web-0 --wait=no"),
+            "error: invalid argument \"no\" for \"--wait\" flag: strconv.ParseBool: parsing \"no\": invalid syntax"
+        );
+        assert_eq!(
+            err("kubectl scale sts web --replicas=3000000000"),
+            "error: invalid argument \"3000000000\" for \"--replicas\" flag: strconv.ParseInt: parsing \"3000000000\": value out of range"
+        );
+        assert_eq!(
+            err("kubectl rollout status sts/web --timeout=forever"),
+            "error: invalid argument \"forever\" for \"--timeout\" flag: time: invalid duration \"forever\""
+        );
+        assert_eq!(
+            err("kubectl delete pod web-0 --now --grace-period=3"),
+            "error: --now and --grace-period cannot be specified together"
+        );
+        assert_eq!(
+            err("kubectl rollout status sts/web --to-revision=1"),
+            "error: unknown flag: --to-revision\nSee 'kubectl rollout status --help' for usage."
+        );
+        assert_eq!(err("kubectl rollout"), "error: Required resource not specified.");
+        assert_eq!(err("bogus"), "error: unknown command \"bogus\": a script line starts with kubectl, step, run, sleep, nslookup, node or pod");
+        assert_eq!(parse("bogus").err().map(|e| e.exit_code), Some(127));
+    }
+
+    #[test]
+    fn every_resource_has_names_and_parses_back() {
+        for r in ANY_TYPE {
+            assert!(!r.singular().is_empty() && !r.list_name().is_empty(), "{r:?}");
+            assert_eq!(Resource::parse(r.singular()), Some(*r));
+            assert_eq!(Resource::parse(r.list_name()), Some(*r));
+            if let Some(s) = r.short_name() {
+                assert_eq!(Resource::parse(s), Some(*r));
+            }
+        }
+        assert_eq!(RESOURCE_NAMES.len(), ANY_TYPE.len());
+    }
+
+    #[test]
+    fn durations_format_back_to_the_same_value() {
+        for ms in [0, 1, 999, 1000, 1500, 60_000, 90_000, 3_600_000, 3_723_004, 86_400_000 * 3] {
+            assert_eq!(parse_duration_ms(&format_duration(ms)), Ok(ms), "{ms}");
+        }
+    }
+}
