@@ -8,6 +8,7 @@
 //! The module does no IO: `apply -f PATH` reads through a [`FileSource`].
 
 pub mod command;
+pub mod complete;
 mod describe;
 mod get;
 pub mod table;
@@ -17,6 +18,7 @@ use serde::Serialize;
 
 pub use command::{Command, CommandError, Resource};
 use command::{Delete, Drain, Exec, Kubectl, NodeAction, PodAction, Rollout, Run, Verb};
+pub use complete::{complete, Candidate};
 
 use crate::sim::{Key, Simulation, Updated};
 use crate::spec::{UpdateStrategy, DEFAULT_NAMESPACE};
