@@ -10,6 +10,7 @@
 pub mod command;
 pub mod complete;
 mod describe;
+mod errors;
 mod get;
 pub mod table;
 pub mod words;
@@ -20,7 +21,7 @@ pub use command::{Command, CommandError, Resource};
 use command::{Delete, Drain, Exec, Kubectl, NodeAction, PodAction, Rollout, Run, Verb};
 pub use complete::{complete, Candidate};
 
-use crate::sim::{Key, Simulation, Updated};
+use crate::sim::{Key, Rollback, Simulation, Updated};
 use crate::spec::{UpdateStrategy, DEFAULT_NAMESPACE};
 
 /// Where `kubectl apply -f PATH` reads files from.
@@ -205,25 +206,28 @@ pub fn execute(sim: &mut Simulation, cmd: &Command, files: &dyn FileSource) -> (
         Command::Step { count } => step(sim, *count),
         Command::RunUntilSettled => run_until_settled(sim),
         Command::Node { action, node } => {
-            let result = match action {
-                NodeAction::Down => sim.node_down(node),
-                NodeAction::Up => sim.node_up(node),
+            let (result, verb) = match action {
+                NodeAction::Down => (sim.node_down(node), "down"),
+                NodeAction::Up => (sim.node_up(node), "up"),
             };
             match result {
-                Ok(line) => ok(format!("{line}\n")),
-                Err(e) => fail(e),
+                Ok(()) => ok(format!("node/{node} {verb}\n")),
+                Err(e) => fail(e.to_string()),
             }
         }
         Command::Pod { action, pod, namespace } => {
             let key: Key = (namespace.clone().unwrap_or_else(|| DEFAULT_NAMESPACE.to_string()), pod.clone());
-            let result = match action {
-                PodAction::Crash { repeat } => sim.crash_pod(&key, *repeat),
-                PodAction::Unready => sim.set_probe_failing(&key, true),
-                PodAction::Ready => sim.set_probe_failing(&key, false),
+            let (result, what) = match action {
+                PodAction::Crash { repeat: false } => (sim.crash_pod(&key, false), "container exited with code 1"),
+                PodAction::Crash { repeat: true } => {
+                    (sim.crash_pod(&key, true), "container exited with code 1 (and will on every start)")
+                }
+                PodAction::Unready => (sim.set_probe_failing(&key, true), "readiness probe now fails"),
+                PodAction::Ready => (sim.set_probe_failing(&key, false), "readiness probe now passes"),
             };
             match result {
-                Ok(line) => ok(format!("{line}\n")),
-                Err(e) => fail(e),
+                Ok(()) => ok(format!("pod/{pod} {what}\n")),
+                Err(e) => fail(e.to_string()),
             }
         }
     }
@@ -244,8 +248,8 @@ fn kubectl(sim: &mut Simulation, k: &Kubectl, files: &dyn FileSource) -> (String
         Verb::Get(g) => get::get(sim, g, &ns, k.all_namespaces),
         Verb::Describe { resource, name } => describe::describe(sim, *resource, name, &ns),
         Verb::Scale { name, replicas } => match sim.scale_stateful_set(&(ns, name.clone()), *replicas) {
-            Ok(line) => ok(format!("{line}\n")),
-            Err(e) => fail(e),
+            Ok(()) => ok(format!("statefulset.apps/{name} scaled\n")),
+            Err(e) => fail(e.to_string()),
         },
         Verb::Delete(d) => delete(sim, d, ns),
         Verb::Rollout { sub, name } => rollout(sim, *sub, &(ns, name.clone())),
@@ -253,13 +257,13 @@ fn kubectl(sim: &mut Simulation, k: &Kubectl, files: &dyn FileSource) -> (String
             match sim.patch_stateful_set(&(ns, name.clone()), patch, *patch_type) {
                 Ok(Updated::Changed) => ok(format!("statefulset.apps/{name} patched\n")),
                 Ok(Updated::Unchanged) => ok(format!("statefulset.apps/{name} patched (no change)\n")),
-                Err(e) => fail(e),
+                Err(e) => fail(e.to_string()),
             }
         }
         Verb::SetImage { name, images } => match sim.set_image(&(ns, name.clone()), images) {
             Ok(Updated::Changed) => ok(format!("statefulset.apps/{name} image updated\n")),
             Ok(Updated::Unchanged) => ok(String::new()),
-            Err(e) => fail(e),
+            Err(e) => fail(e.to_string()),
         },
         Verb::Cordon { node } => cordon(sim, node, true),
         Verb::Uncordon { node } => cordon(sim, node, false),
@@ -374,7 +378,7 @@ fn delete(sim: &mut Simulation, d: &Delete, ns: String) -> (String, i32) {
         }
         Resource::StatefulSets => {
             if let Err(e) = sim.delete_stateful_set(&key, d.cascade) {
-                return fail(e);
+                return fail(e.to_string());
             }
             let out = format!("statefulset.apps \"{name}\" deleted\n");
             if !wait || wait_until(sim, deadline, |s| !s.cluster().sets.contains_key(&key)) {
@@ -385,7 +389,7 @@ fn delete(sim: &mut Simulation, d: &Delete, ns: String) -> (String, i32) {
         }
         Resource::Claims => {
             if let Err(e) = sim.delete_claim(&key) {
-                return fail(e);
+                return fail(e.to_string());
             }
             let out = format!("persistentvolumeclaim \"{name}\" deleted\n");
             if !wait || wait_until(sim, deadline, |s| !s.cluster().claims.contains_key(&key)) {
@@ -396,7 +400,7 @@ fn delete(sim: &mut Simulation, d: &Delete, ns: String) -> (String, i32) {
         }
         Resource::Volumes => {
             if let Err(e) = sim.delete_volume(&name) {
-                return fail(e);
+                return fail(e.to_string());
             }
             let out = format!("persistentvolume \"{name}\" deleted\n");
             if !wait || wait_until(sim, deadline, |s| !s.cluster().volumes.contains_key(&name)) {
@@ -411,19 +415,32 @@ fn delete(sim: &mut Simulation, d: &Delete, ns: String) -> (String, i32) {
 
 fn cordon(sim: &mut Simulation, node: &str, on: bool) -> (String, i32) {
     match sim.cordon(node, on) {
-        Ok(line) => ok(format!("{line}\n")),
-        Err(e) => fail(e),
+        Ok(updated) => ok(format!("{}\n", cordon_line(node, on, updated))),
+        Err(e) => fail(e.to_string()),
+    }
+}
+
+/// kubectl cordon's `node/NAME cordoned` or `node/NAME already cordoned`.
+fn cordon_line(node: &str, on: bool, updated: Updated) -> String {
+    let verb = if on { "cordoned" } else { "uncordoned" };
+    match updated {
+        Updated::Changed => format!("node/{node} {verb}"),
+        Updated::Unchanged => format!("node/{node} already {verb}"),
     }
 }
 
 fn drain(sim: &mut Simulation, d: &Drain) -> (String, i32) {
     let node = &d.node;
     let timeout_ms = wait_timeout_ms(d.timeout_ms);
-    let (lines, pods) = match sim.drain(node) {
+    let drained = match sim.drain(node) {
         Ok(v) => v,
-        Err(e) => return fail(e),
+        Err(e) => return fail(e.to_string()),
     };
-    let mut out: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    let pods = drained.evicted;
+    let mut out = format!("{}\n", cordon_line(node, true, drained.cordon));
+    for (key, _) in &pods {
+        out.push_str(&format!("evicting pod {}/{}\n", key.0, key.1));
+    }
     let deadline = sim.now_ms().saturating_add(timeout_ms);
     for (key, uid) in &pods {
         let gone = |s: &Simulation| s.cluster().pods.get(key).is_none_or(|p| &p.uid != uid);
@@ -526,8 +543,12 @@ fn rollout(sim: &mut Simulation, sub: Rollout, key: &Key) -> (String, i32) {
         Rollout::History { .. } => return rollout_history(sim, key),
         Rollout::Undo { to_revision } => {
             return match sim.rollout_undo(key, to_revision) {
-                Ok(line) => ok(format!("{line}\n")),
-                Err(e) => fail(e),
+                Ok(Rollback::RolledBack) => ok(format!("statefulset.apps/{} rolled back\n", key.1)),
+                Ok(Rollback::Skipped { revision }) => ok(format!(
+                    "statefulset.apps/{} skipped rollback (current template already matches revision {revision})\n",
+                    key.1
+                )),
+                Err(e) => fail(e.to_string()),
             };
         }
         Rollout::Status { timeout_ms, .. } => wait_timeout_ms(timeout_ms),
@@ -580,7 +601,7 @@ fn rollout(sim: &mut Simulation, sub: Rollout, key: &Key) -> (String, i32) {
 fn rollout_history(sim: &Simulation, key: &Key) -> (String, i32) {
     let revs = match sim.rollout_history(key) {
         Ok(r) => r,
-        Err(e) => return fail(e),
+        Err(e) => return fail(e.to_string()),
     };
     if revs.is_empty() {
         return ok("No rollout history found.\n".to_string());
