@@ -287,7 +287,7 @@ pub const COMMANDS: &[CommandDef] = &[
     },
     CommandDef {
         path: "kubectl run",
-        args: "NAME -i --tty --image=busybox:1.28 --restart=Never --rm -- nslookup NAME",
+        args: "NAME -i --image=IMAGE [--rm] -- nslookup NAME",
         positional: &[Arg::Text],
         flags: &[
             flag("stdin", Some('i'), Bool, "Keep stdin open on the container in the pod, even if nothing is attached."),
@@ -367,6 +367,45 @@ pub const COMMANDS: &[CommandDef] = &[
 /// The table entry for a command path (`kubectl rollout status`).
 pub fn command_def(path: &str) -> Option<&'static CommandDef> {
     COMMANDS.iter().find(|d| d.path == path)
+}
+
+/// `-o, --output=wide|name`: a flag as help lists it.
+fn flag_usage(f: &FlagDef) -> String {
+    let mut s = f.short.map(|c| format!("-{c}, ")).unwrap_or_default();
+    s.push_str("--");
+    s.push_str(f.long);
+    match f.ty {
+        FlagType::Bool => {}
+        FlagType::Int => s.push_str("=N"),
+        FlagType::Duration => s.push_str("=DURATION"),
+        FlagType::Str => s.push_str("=VALUE"),
+        FlagType::Enum(values) => {
+            s.push('=');
+            s.push_str(&values.join("|"));
+        }
+    }
+    s
+}
+
+/// Every command with its synopsis, help and flags, as `stsplay --help` prints it
+/// (kubectl's `-n, --namespace` and `-A, --all-namespaces` are listed once).
+pub fn help_text() -> String {
+    let mut out = String::from("Commands:\n");
+    for d in COMMANDS {
+        let synopsis = d.synopsis();
+        if synopsis.len() > 44 {
+            out.push_str(&format!("  {synopsis}\n  {:<44} {}\n", "", d.help));
+        } else {
+            out.push_str(&format!("  {synopsis:<44} {}\n", d.help));
+        }
+        if !d.flags.is_empty() {
+            let flags: Vec<String> = d.flags.iter().map(flag_usage).collect();
+            out.push_str(&format!("      {}\n", flags.join("  ")));
+        }
+    }
+    let common: Vec<String> = COMMON_FLAGS.iter().map(flag_usage).collect();
+    out.push_str(&format!("Every kubectl command takes {}.\n", common.join(" and ")));
+    out
 }
 
 // ---------------------------------------------------------------------------
