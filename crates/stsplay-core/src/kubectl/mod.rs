@@ -1,9 +1,13 @@
 //! The command language shared by `stsplay run` and (later) the web console:
-//! a script is one command per line, split with POSIX shell rules. Commands
-//! are `kubectl ...`, `sleep DURATION` and `nslookup NAME`; each returns
-//! kubectl's own output text and an exit code. Between commands no virtual
-//! time passes; `sleep`, `kubectl rollout status` and `kubectl delete` (which
-//! waits, like kubectl's default `--wait=true`) advance the clock.
+//! a script is one command per line, split with POSIX shell rules
+//! ([`words`]), parsed into a typed [`Command`] ([`command`], which also holds
+//! the table of every command and flag) and run by [`execute`]. Commands are
+//! `kubectl ...`, `step [N]`, `run until settled`, `sleep DURATION`,
+//! `nslookup NAME`, `node down|up NODE` and `pod crash|unready|ready POD`;
+//! each returns kubectl's own output text and an exit code. Between commands
+//! no virtual time passes; `sleep`, `step`, `kubectl rollout status` and
+//! `kubectl delete` (which waits, like kubectl's default `--wait=true`)
+//! advance the clock. [`complete()`] completes a partial line.
 //!
 //! The module does no IO: `apply -f PATH` reads through a [`FileSource`].
 
