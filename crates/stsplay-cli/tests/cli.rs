@@ -149,3 +149,32 @@ fn help_lists_every_command_of_the_readme_and_the_table() {
         assert!(readme.iter().any(|p| p == def.path), "README.md's command table lacks `{}`", def.path);
     }
 }
+
+/// Every line of the scenario and bad-input scripts that parses renders back
+/// (`Display`) to text that parses to the same command.
+#[test]
+fn every_script_line_round_trips_through_display() {
+    use stsplay_core::kubectl::Command as Cmd;
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests");
+    let mut parsed = 0;
+    for dir in ["scenarios", "bad-input"] {
+        let mut scripts: Vec<_> = std::fs::read_dir(format!("{root}/{dir}"))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "script"))
+            .collect();
+        scripts.sort();
+        for script in scripts {
+            let text = std::fs::read_to_string(&script).unwrap_or_default();
+            for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+                let Ok(cmd) = Cmd::parse_line(line) else { continue };
+                let shown = cmd.to_string();
+                let again = Cmd::parse_line(&shown).unwrap_or_else(|e| panic!("{line} → {shown}: {e}"));
+                assert_eq!(again, cmd, "{}: {line} → {shown}", script.display());
+                parsed += 1;
+            }
+        }
+    }
+    assert!(parsed > 1000, "only {parsed} lines parsed");
+}
