@@ -164,7 +164,7 @@ pub const COMMANDS: &[CommandDef] = &[
                 "Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2)",
             ),
             flag("output", Some('o'), FlagType::Enum(OUTPUT_FORMATS), "Output format. One of: (wide, name)."),
-            flag("show-labels", None, Bool, "When printing, show all labels as the last column."),
+            flag("show-labels", None, Bool, "When printing, show all labels as the last column (default hide labels column)"),
             flag(
                 "label-columns",
                 Some('L'),
@@ -556,6 +556,16 @@ pub struct Kubectl {
 }
 
 impl Kubectl {
+    /// A kubectl command in the `default` namespace.
+    pub fn new(verb: Verb) -> Kubectl {
+        Kubectl { verb, namespace: None, all_namespaces: false }
+    }
+    /// The command in namespace `ns` (`-n NS`).
+    pub fn in_namespace(mut self, ns: &str) -> Kubectl {
+        self.namespace = Some(ns.to_string());
+        self
+    }
+    /// The namespace the command acts in.
     pub fn namespace(&self) -> &str {
         self.namespace.as_deref().unwrap_or(crate::spec::DEFAULT_NAMESPACE)
     }
@@ -594,6 +604,34 @@ pub struct Delete {
     pub cascade: Cascade,
     /// `--timeout` (None or 0: the default wait).
     pub timeout_ms: Option<u64>,
+}
+
+impl Delete {
+    /// `kubectl delete TYPE NAME` with kubectl's defaults (wait, background cascade).
+    pub fn new(resource: Resource, name: &str) -> Delete {
+        Delete {
+            resource,
+            name: name.to_string(),
+            grace_period: None,
+            force: false,
+            now: false,
+            wait: true,
+            cascade: Cascade::Background,
+            timeout_ms: None,
+        }
+    }
+}
+
+impl From<Verb> for Command {
+    fn from(verb: Verb) -> Command {
+        Command::Kubectl(Kubectl::new(verb))
+    }
+}
+
+impl From<Kubectl> for Command {
+    fn from(k: Kubectl) -> Command {
+        Command::Kubectl(k)
+    }
 }
 
 /// `kubectl rollout status|history|undo`.
@@ -1582,6 +1620,16 @@ mod tests {
         for (line, want) in cases {
             assert_eq!(assert_round_trip(line).to_string(), want, "{line}");
         }
+    }
+
+    #[test]
+    fn a_click_renders_as_its_command() {
+        let force = Delete { force: true, grace_period: Some(0), ..Delete::new(Resource::Pods, "web-0") };
+        assert_eq!(Command::from(Verb::Delete(force)).to_string(), "kubectl delete pod web-0 --force --grace-period=0");
+        let scale = Kubectl::new(Verb::Scale { name: "web".into(), replicas: 5 }).in_namespace("prod");
+        assert_eq!(Command::from(scale).to_string(), "kubectl scale statefulset web --replicas=5 -n prod");
+        let cmd: Command = Verb::Delete(Delete::new(Resource::Pods, "web-1")).into();
+        assert_eq!(parse("kubectl delete pod web-1").ok(), Some(cmd));
     }
 
     #[test]

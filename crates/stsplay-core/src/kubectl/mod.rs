@@ -21,8 +21,10 @@ pub mod words;
 
 use serde::Serialize;
 
-pub use command::{Command, CommandError, Resource};
-use command::{Delete, Drain, Exec, Kubectl, NodeAction, PodAction, Rollout, Run, Verb};
+pub use command::{
+    Command, CommandError, Delete, Drain, Exec, Get, Kubectl, NodeAction, OutputFormat, PodAction, Resource, Rollout,
+    Run, Verb,
+};
 pub use complete::{complete, Candidate};
 
 use crate::sim::{Key, Rollback, Simulation, Updated};
