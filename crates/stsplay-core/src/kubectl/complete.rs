@@ -116,6 +116,8 @@ struct Seen<'a> {
     namespace: Option<&'a str>,
     expecting: Option<&'static FlagDef>,
     after_dashdash: bool,
+    /// The words after `--`.
+    command: Vec<&'a str>,
 }
 
 fn find_flag(def: &CommandDef, long: &str, short: Option<char>) -> Option<&'static FlagDef> {
@@ -144,6 +146,7 @@ impl Completer<'_> {
                     seen.namespace = Some(w);
                 }
             } else if seen.after_dashdash {
+                seen.command.push(w);
             } else if *w == "--" {
                 seen.after_dashdash = true;
             } else if let Some(long) = w.strip_prefix("--") {
@@ -171,10 +174,20 @@ impl Completer<'_> {
                 seen.positional.push(w);
             }
         }
+        let ns = seen.namespace.unwrap_or(DEFAULT_NAMESPACE).to_string();
         if seen.after_dashdash {
+            // `kubectl exec POD -- nslookup NAME`, `kubectl run ... -- nslookup NAME`.
+            match seen.command.as_slice() {
+                [] => self.offer("nslookup", "look a name up"),
+                ["nslookup"] => {
+                    for name in dns_names(sim, &ns) {
+                        self.offer(&name, "");
+                    }
+                }
+                _ => {}
+            }
             return;
         }
-        let ns = seen.namespace.unwrap_or(DEFAULT_NAMESPACE).to_string();
         if let Some(f) = seen.expecting {
             for (v, help) in values(f, &seen, &ns, sim) {
                 self.offer(&v, &help);
@@ -275,6 +288,11 @@ impl Completer<'_> {
                     }
                 }
             }
+            Arg::Text if def.path == "nslookup" => {
+                for name in dns_names(sim, DEFAULT_NAMESPACE) {
+                    self.offer(&name, "");
+                }
+            }
             Arg::Text => {}
         }
     }
@@ -329,6 +347,42 @@ fn names(sim: &Simulation, r: Resource, ns: &str) -> Vec<(String, String)> {
     }
 }
 
+/// The cluster's DNS names (A records) as a pod in `ns` may write them:
+/// `web-0.nginx` for `web-0.nginx.<ns>.svc.cluster.local`, `name.other-ns` elsewhere.
+fn dns_names(sim: &Simulation, ns: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for r in crate::dns::records(sim.cluster()).into_iter().filter(|r| r.record_type == "A") {
+        let name = r.name.strip_suffix(".svc.cluster.local").unwrap_or(&r.name);
+        let name = match name.strip_suffix(&format!(".{ns}")) {
+            Some(short) => short.to_string(),
+            None => name.to_string(),
+        };
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// `key=value` for every label of the objects of a type in the namespace.
+fn labels(sim: &Simulation, r: Resource, ns: &str) -> Vec<(String, String)> {
+    let c = sim.cluster();
+    let in_ns = |k: &(String, String)| k.0 == ns;
+    let maps: Vec<&std::collections::BTreeMap<String, String>> = match r {
+        Resource::Pods => c.pods.iter().filter(|(k, _)| in_ns(k)).map(|(_, p)| &p.labels).collect(),
+        Resource::Claims => c.claims.iter().filter(|(k, _)| in_ns(k)).map(|(_, cl)| &cl.labels).collect(),
+        Resource::Volumes => c.volumes.values().map(|v| &v.labels).collect(),
+        _ => Vec::new(),
+    };
+    let mut pairs: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for m in maps {
+        for (k, v) in m {
+            *pairs.entry(format!("{k}={v}")).or_default() += 1;
+        }
+    }
+    pairs.into_iter().map(|(kv, n)| (kv, format!("{n} object{}", if n == 1 { "" } else { "s" }))).collect()
+}
+
 /// Values for a flag: its enum values, namespaces, or what the named object suggests.
 fn values(f: &FlagDef, seen: &Seen, ns: &str, sim: &Simulation) -> Vec<(String, String)> {
     let set = || {
@@ -343,6 +397,10 @@ fn values(f: &FlagDef, seen: &Seen, ns: &str, sim: &Simulation) -> Vec<(String, 
         (FlagType::Enum(values), _) => values.iter().map(|v| (v.to_string(), String::new())).collect(),
         (FlagType::Bool, _) => vec![("true".into(), String::new()), ("false".into(), String::new())],
         (_, "namespace") => names(sim, Resource::Namespaces, ns),
+        (_, "selector") => {
+            let r = seen.positional.first().and_then(|t| Resource::parse(t)).unwrap_or(Resource::Pods);
+            labels(sim, r, ns)
+        }
         (_, "replicas") => set().map(|s| vec![(s.set.spec.replicas.to_string(), "current".into())]).unwrap_or_default(),
         (_, "to-revision" | "revision") => set()
             .map(|s| s.revisions.iter().map(|r| (r.revision.to_string(), r.name.clone())).collect())
@@ -402,7 +460,8 @@ mod tests {
         assert_eq!((c[0].text.as_str(), c[0].range.clone()), ("get", 8..10));
         // A cursor past the end or inside a character is clamped.
         assert_eq!(complete("kubectl ge", 99, &sim).len(), 1);
-        assert!(complete("nslookup é", 10, &sim).is_empty());
+        let c = complete("nslookup é", 10, &sim);
+        assert!(!c.is_empty() && c.iter().all(|c| c.range == (9..9)), "{c:?}");
     }
 
     #[test]
@@ -425,7 +484,11 @@ mod tests {
         assert_eq!(texts("pod crash ", &sim), ["web-0", "web-1", "web-2"]);
         assert_eq!(texts("kubectl get pvc ", &sim), ["www-web-0", "www-web-1", "www-web-2"]);
         assert_eq!(texts("kubectl set image statefulset/web ", &sim), ["nginx=registry.k8s.io/nginx-slim:0.7"]);
-        assert_eq!(texts("kubectl exec web-0 -- nslookup ", &sim), Vec::<String>::new());
+        assert_eq!(texts("kubectl exec web-0 -- ", &sim), ["nslookup"]);
+        assert_eq!(texts("kubectl exec web-0 -- nslookup web-", &sim), ["web-0.nginx", "web-1.nginx", "web-2.nginx"]);
+        assert_eq!(texts("kubectl exec web-0 -- nslookup web-1.nginx ", &sim), Vec::<String>::new());
+        assert_eq!(texts("nslookup ", &sim)[..2], ["kube-dns.kube-system", "kubernetes"]);
+        assert!(texts("nslookup ", &sim).contains(&"nginx".to_string()));
     }
 
     #[test]
@@ -445,6 +508,9 @@ mod tests {
         assert_eq!(texts("kubectl delete pod web-0 --wait=f", &sim), ["--wait=false"]);
         assert_eq!(texts("kubectl rollout undo statefulset/web --to-revision=", &sim), ["--to-revision=1"]);
         assert_eq!(texts("kubectl exec web-0 -c ", &sim), ["nginx"]);
+        let sel = texts("kubectl get pods -l ", &sim);
+        assert!(sel.contains(&"app=nginx".to_string()), "{sel:?}");
+        assert!(sel.contains(&"statefulset.kubernetes.io/pod-name=web-0".to_string()), "{sel:?}");
     }
 
     #[test]
