@@ -1140,13 +1140,15 @@ fn build_verb(path: &str, flags: Flags) -> Result<Verb, String> {
                             .to_string(),
                     );
                 }
-                if force && grace_period.is_some_and(|g| g > 0) {
+                if now && grace_period.is_some() {
+                    return Err("error: --now and --grace-period cannot be specified together".to_string());
+                }
+                // --now is --grace-period=1, which --force refuses like any positive grace period.
+                let effective = if now { Some(1) } else { grace_period };
+                if force && effective.is_some_and(|g| g > 0) {
                     return Err(
                         "error: --force and --grace-period greater than 0 cannot be specified together".to_string()
                     );
-                }
-                if now && grace_period.is_some() {
-                    return Err("error: --now and --grace-period cannot be specified together".to_string());
                 }
             }
             let cascade = match flags.get("cascade").unwrap_or("background") {
@@ -1660,6 +1662,10 @@ mod tests {
         assert_eq!(
             err("kubectl rollout status sts/web --timeout=forever"),
             "error: invalid argument \"forever\" for \"--timeout\" flag: time: invalid duration \"forever\""
+        );
+        assert_eq!(
+            err("kubectl delete pod web-0 --force --now"),
+            "error: --force and --grace-period greater than 0 cannot be specified together"
         );
         assert_eq!(
             err("kubectl delete pod web-0 --now --grace-period=3"),
