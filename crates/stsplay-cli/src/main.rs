@@ -20,8 +20,13 @@ const USAGE: &str = "usage: stsplay run SCRIPT [--seed N] [--json]
        stsplay example            print the default manifests
 
 Runs SCRIPT (a file, or - for standard input) against a simulated Kubernetes
-cluster. One command per line: kubectl apply|get|scale|delete|rollout status|exec,
-sleep DURATION, nslookup NAME. Paths are relative to the script's folder.";
+cluster: one command per line, split with POSIX shell quoting; # starts a
+comment. Paths are relative to the script's folder.";
+
+/// The usage text and the command table (`kubectl::command::COMMANDS`).
+fn usage() -> String {
+    format!("{USAGE}\n\n{}", kubectl::command::help_text())
+}
 
 struct DirFiles {
     base: PathBuf,
@@ -80,7 +85,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if matches!(args.first().map(String::as_str), Some("-h" | "--help" | "help")) {
-        println!("{USAGE}");
+        print!("{}", usage());
         return ExitCode::SUCCESS;
     }
     if args.first().map(String::as_str) == Some("example") {
@@ -90,7 +95,7 @@ fn main() -> ExitCode {
     let opts = match parse_args(&args) {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("{e}\n{USAGE}");
+            eprint!("{e}\n{}", usage());
             return ExitCode::from(2);
         }
     };

@@ -108,3 +108,90 @@ fn seed_changes_placement_but_same_seed_repeats() {
     let differs = (12..30).any(|s| stsplay(&["run", "-", "--seed", &s.to_string()], script).0 != a);
     assert!(differs);
 }
+
+/// The commands of README.md's command table: each row's code spans, with
+/// `a\|b` alternatives expanded, reduced to the longest command path of the
+/// table (`kubectl delete pvc\|pv NAME` → `kubectl delete`).
+fn readme_commands() -> Vec<String> {
+    let readme = include_str!("../../../README.md");
+    let paths: Vec<&str> = stsplay_core::kubectl::command::COMMANDS.iter().map(|d| d.path).collect();
+    let mut found = Vec::new();
+    let table = readme.split("| command | what it does |").nth(1).unwrap_or_default();
+    for row in table.lines().skip(2).take_while(|l| l.starts_with('|')) {
+        let first_cell = row.trim_start_matches('|').split(" | ").next().unwrap_or_default();
+        for span in first_cell.split('`').skip(1).step_by(2) {
+            let mut expanded: Vec<Vec<&str>> = vec![Vec::new()];
+            for word in span.split_whitespace().take(3) {
+                expanded = expanded
+                    .iter()
+                    .flat_map(|prefix| {
+                        word.split("\\|").map(move |alt| {
+                            let mut v = prefix.clone();
+                            v.push(alt);
+                            v
+                        })
+                    })
+                    .collect();
+            }
+            for words in expanded {
+                let path = (1..=words.len())
+                    .rev()
+                    .map(|n| words[..n].join(" "))
+                    .find(|p| paths.contains(&p.as_str()))
+                    .unwrap_or_else(|| panic!("README command `{span}` is not in the command table"));
+                if !found.contains(&path) {
+                    found.push(path);
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn help_lists_every_command_of_the_readme_and_the_table() {
+    let (out, _, code) = stsplay(&["--help"], "");
+    assert_eq!(code, 0);
+    let listed: Vec<&str> = out.lines().filter_map(|l| l.strip_prefix("  ")).collect();
+    let readme = readme_commands();
+    assert!(readme.len() >= 20, "{readme:?}");
+    for path in &readme {
+        assert!(
+            listed.iter().any(|l| l.starts_with(&format!("{path} ")) || *l == path),
+            "--help lacks `{path}`:\n{out}"
+        );
+    }
+    // And the README lists every command of the table.
+    for def in stsplay_core::kubectl::command::COMMANDS {
+        assert!(readme.iter().any(|p| p == def.path), "README.md's command table lacks `{}`", def.path);
+    }
+}
+
+/// Every line of the scenario and bad-input scripts that parses renders back
+/// (`Display`) to text that parses to the same command.
+#[test]
+fn every_script_line_round_trips_through_display() {
+    use stsplay_core::kubectl::Command as Cmd;
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests");
+    let mut parsed = 0;
+    for dir in ["scenarios", "bad-input"] {
+        let mut scripts: Vec<_> = std::fs::read_dir(format!("{root}/{dir}"))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "script"))
+            .collect();
+        scripts.sort();
+        for script in scripts {
+            let text = std::fs::read_to_string(&script).unwrap_or_default();
+            for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+                let Ok(cmd) = Cmd::parse_line(line) else { continue };
+                let shown = cmd.to_string();
+                let again = Cmd::parse_line(&shown).unwrap_or_else(|e| panic!("{line} → {shown}: {e}"));
+                assert_eq!(again, cmd, "{}: {line} → {shown}", script.display());
+                parsed += 1;
+            }
+        }
+    }
+    assert!(parsed > 1000, "only {parsed} lines parsed");
+}

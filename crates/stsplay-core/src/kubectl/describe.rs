@@ -6,7 +6,7 @@
 //! stsplay does not model (container IDs, image digests, QoS details beyond
 //! BestEffort, service-account token volumes) are left out.
 
-use super::{fail, namespace_of, ok, table, type_and_name, Flags, Resource};
+use super::{fail, ok, table, Resource};
 use crate::events::{events, KubeEvent};
 use crate::sim::{access_modes_short, Simulation};
 use crate::timefmt::{human_duration, rfc1123z};
@@ -132,15 +132,8 @@ fn mounts(cb: &mut Block, ctr: &crate::spec::Container, out: &mut String) {
     }
 }
 
-pub(super) fn describe(sim: &Simulation, flags: &Flags) -> (String, i32) {
-    let (res, name) = match type_and_name(&flags.positional) {
-        Ok(v) => v,
-        Err(e) => return fail(e),
-    };
-    let Some(name) = name else {
-        return fail("error: stsplay describes one object at a time: kubectl describe TYPE NAME");
-    };
-    let ns = namespace_of(flags);
+pub(super) fn describe(sim: &Simulation, res: Resource, name: &str, ns: &str) -> (String, i32) {
+    let (name, ns) = (name.to_string(), ns.to_string());
     let c = sim.cluster();
     let now = sim.now_ms();
     let all = events(sim.steps());
@@ -412,9 +405,7 @@ pub(super) fn describe(sim: &Simulation, flags: &Flags) -> (String, i32) {
 
 /// `kubectl get events`: kubectl's event columns; repeated events show
 /// `LAST SEEN (xN over FIRST)`; listed by object name, then time.
-pub(super) fn get_events(sim: &Simulation, flags: &Flags) -> (String, i32) {
-    let ns = namespace_of(flags);
-    let all_ns = flags.has(&["all-namespaces"]);
+pub(super) fn get_events(sim: &Simulation, ns: &str, all_ns: bool) -> (String, i32) {
     let now = sim.now_ms();
     let mut evs: Vec<KubeEvent> = events(sim.steps()).into_iter().filter(|e| all_ns || e.namespace == ns).collect();
     if evs.is_empty() {

@@ -2,7 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use super::{fail, namespace_of, ok, table, type_and_name, Flags, Resource};
+use super::command::{Get, OutputFormat};
+use super::{fail, ok, table, Resource};
 use crate::sim::{access_modes_short, Cluster, Simulation};
 use crate::timefmt::human_duration;
 
@@ -63,6 +64,8 @@ fn none_if_empty(s: &str) -> String {
 
 fn rows(c: &Cluster, now: u64, r: Resource) -> (Vec<&'static str>, Vec<&'static str>, Vec<Row>) {
     match r {
+        // `kubectl get events` has its own listing (describe::get_events).
+        Resource::Events => (vec![], vec![], vec![]),
         Resource::Pods => (
             vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
             vec!["IP", "NODE", "NOMINATED NODE", "READINESS GATES"],
@@ -311,20 +314,11 @@ fn rows(c: &Cluster, now: u64, r: Resource) -> (Vec<&'static str>, Vec<&'static 
     }
 }
 
-pub(super) fn get(sim: &Simulation, flags: &Flags) -> (String, i32) {
-    let (res, name) = match type_and_name(&flags.positional) {
-        Ok(v) => v,
-        Err(e) => return fail(e),
-    };
-    let all_ns = flags.has(&["all-namespaces"]) && res.namespaced();
-    let ns = namespace_of(flags);
-    let output = flags.get(&["output"]).unwrap_or("");
-    if !["", "wide", "name"].contains(&output) {
-        return fail(format!(
-            "error: stsplay does not support the output format \"{output}\" yet (supported: wide, name)"
-        ));
-    }
-    let selector = match flags.get(&["selector"]).map(parse_selector).transpose() {
+pub(super) fn get(sim: &Simulation, g: &Get, ns: &str, all_namespaces: bool) -> (String, i32) {
+    let res = g.resource;
+    let name = &g.name;
+    let all_ns = all_namespaces && res.namespaced();
+    let selector = match g.selector.as_deref().map(parse_selector).transpose() {
         Ok(s) => s.unwrap_or_default(),
         Err(e) => return fail(e),
     };
@@ -349,7 +343,7 @@ pub(super) fn get(sim: &Simulation, flags: &Flags) -> (String, i32) {
             ok("No resources found\n".to_string())
         };
     }
-    if output == "name" {
+    if g.output == OutputFormat::Name {
         let kind = match res {
             Resource::Pods => "pod",
             Resource::Claims => "persistentvolumeclaim",
@@ -360,21 +354,16 @@ pub(super) fn get(sim: &Simulation, flags: &Flags) -> (String, i32) {
             Resource::StorageClasses => "storageclass.storage.k8s.io",
             Resource::ControllerRevisions => "controllerrevision.apps",
             Resource::Namespaces => "namespace",
+            Resource::Events => "event",
         };
         return ok(selected.iter().map(|r| format!("{kind}/{}\n", r.name)).collect());
     }
-    let wide = output == "wide";
+    let wide = g.output == OutputFormat::Wide;
     // -L key1,key2: one column per label key, headed by its last path segment.
-    let label_columns: Vec<String> = flags
-        .all(&["label-columns"])
-        .iter()
-        .flat_map(|v| v.split(','))
-        .filter(|k| !k.is_empty())
-        .map(str::to_string)
-        .collect();
+    let label_columns = &g.label_columns;
     let label_heads: Vec<String> =
         label_columns.iter().map(|k| k.rsplit('/').next().unwrap_or(k).to_uppercase()).collect();
-    let show_labels = flags.has(&["show-labels"]);
+    let show_labels = g.show_labels;
     let mut head: Vec<&str> = Vec::new();
     if all_ns {
         head.push("NAMESPACE");

@@ -1,23 +1,34 @@
 //! The command language shared by `stsplay run` and (later) the web console:
-//! a script is one command per line, split with POSIX shell rules. Commands
-//! are `kubectl ...`, `sleep DURATION` and `nslookup NAME`; each returns
-//! kubectl's own output text and an exit code. Between commands no virtual
-//! time passes; `sleep`, `kubectl rollout status` and `kubectl delete` (which
-//! waits, like kubectl's default `--wait=true`) advance the clock.
+//! a script is one command per line, split with POSIX shell rules
+//! ([`words`]), parsed into a typed [`Command`] ([`command`], which also holds
+//! the table of every command and flag) and run by [`execute`]. Commands are
+//! `kubectl ...`, `step [N]`, `run until settled`, `sleep DURATION`,
+//! `nslookup NAME`, `node down|up NODE` and `pod crash|unready|ready POD`;
+//! each returns kubectl's own output text and an exit code. Between commands
+//! no virtual time passes; `sleep`, `step`, `kubectl rollout status` and
+//! `kubectl delete` (which waits, like kubectl's default `--wait=true`)
+//! advance the clock. [`complete()`] completes a partial line.
 //!
 //! The module does no IO: `apply -f PATH` reads through a [`FileSource`].
 
+pub mod command;
+pub mod complete;
 mod describe;
+mod errors;
 mod get;
 pub mod table;
 pub mod words;
 
 use serde::Serialize;
 
-use crate::apiserver::patch::PatchType;
-use crate::sim::{Cascade, Key, Simulation, Updated};
+pub use command::{
+    Command, CommandError, Delete, Drain, Exec, Get, Kubectl, NodeAction, OutputFormat, PodAction, Resource, Rollout,
+    Run, Verb,
+};
+pub use complete::{complete, Candidate};
+
+use crate::sim::{Key, Rollback, Simulation, Updated};
 use crate::spec::{UpdateStrategy, DEFAULT_NAMESPACE};
-use crate::timefmt::parse_duration_ms;
 
 /// Where `kubectl apply -f PATH` reads files from.
 pub trait FileSource {
@@ -165,240 +176,102 @@ fn fail(text: impl Into<String>) -> (String, i32) {
 }
 
 fn run_argv(sim: &mut Simulation, argv: &[String], files: &dyn FileSource) -> (String, i32) {
-    let Some((program, args)) = argv.split_first() else {
-        return ok(String::new());
-    };
-    match program.as_str() {
-        "kubectl" | "k" => kubectl(sim, args, files),
-        "sleep" => match args {
-            [d] => match parse_duration_ms(d) {
-                Ok(ms) => {
-                    let until = sim.now_ms().saturating_add(ms);
-                    match sim.advance_to(until, event_budget(sim)) {
-                        Ok(()) => ok(String::new()),
-                        Err(stopped_ms) => fail(event_limit_message("sleep", sim, stopped_ms)),
-                    }
-                }
-                Err(e) => fail(format!("sleep: {e}")),
-            },
-            _ => fail("usage: sleep DURATION (e.g. sleep 30s)"),
-        },
-        "nslookup" => match args {
-            [name] => nslookup(sim, DEFAULT_NAMESPACE, name),
-            _ => fail("usage: nslookup NAME"),
-        },
-        "step" => step(sim, args),
-        "run" => run_until_settled(sim, args),
-        "node" => fault_node(sim, args),
-        "pod" => fault_pod(sim, args),
-        other => (
-            format!(
-                "error: unknown command \"{other}\": a script line starts with kubectl, step, run, sleep, nslookup, node or pod\n"
-            ),
-            127,
-        ),
-    }
-}
-
-/// Parsed kubectl flags: `--name=value`, `--name value`, `-x value`, `-xvalue`.
-#[derive(Debug, Default)]
-struct Flags {
-    positional: Vec<String>,
-    values: Vec<(String, String)>,
-    after_dashdash: Vec<String>,
-}
-
-impl Flags {
-    fn get(&self, names: &[&str]) -> Option<&str> {
-        self.values.iter().rev().find(|(k, _)| names.contains(&k.as_str())).map(|(_, v)| v.as_str())
-    }
-    fn all(&self, names: &[&str]) -> Vec<&str> {
-        self.values.iter().filter(|(k, _)| names.contains(&k.as_str())).map(|(_, v)| v.as_str()).collect()
-    }
-    fn has(&self, names: &[&str]) -> bool {
-        self.get(names).is_some_and(|v| v != "false")
-    }
-}
-
-/// Flag spec: (long name, short name, takes a value).
-type FlagSpec = (&'static str, Option<char>, bool);
-
-const COMMON: &[FlagSpec] = &[("namespace", Some('n'), true), ("all-namespaces", Some('A'), false)];
-
-fn parse_flags(cmd: &str, args: &[String], spec: &[FlagSpec]) -> Result<Flags, String> {
-    let mut flags = Flags::default();
-    let lookup_long = |name: &str| spec.iter().chain(COMMON).find(|(l, _, _)| *l == name).copied();
-    let lookup_short = |c: char| spec.iter().chain(COMMON).find(|(_, s, _)| *s == Some(c)).copied();
-    let mut i = 0;
-    while i < args.len() {
-        let Some(a) = args.get(i) else { break };
-        i += 1;
-        if a == "--" {
-            flags.after_dashdash = args.get(i..).unwrap_or_default().to_vec();
-            break;
+    match Command::parse(argv) {
+        Ok(cmd) => execute(sim, &cmd, files),
+        Err(e) => {
+            let mut t = e.message;
+            t.push('\n');
+            (t, e.exit_code)
         }
-        if let Some(long) = a.strip_prefix("--") {
-            let (name, inline) = match long.split_once('=') {
-                Some((n, v)) => (n, Some(v.to_string())),
-                None => (long, None),
-            };
-            let Some((l, _, takes)) = lookup_long(name) else {
-                return Err(format!("error: unknown flag: --{name}\nSee 'kubectl {cmd} --help' for usage."));
-            };
-            let value = match (takes, inline) {
-                (_, Some(v)) => v,
-                (true, None) => {
-                    let Some(v) = args.get(i) else {
-                        return Err(format!(
-                            "error: flag needs an argument: --{name}\nSee 'kubectl {cmd} --help' for usage."
-                        ));
-                    };
-                    i += 1;
-                    v.clone()
-                }
-                (false, None) => "true".to_string(),
-            };
-            flags.values.push((l.to_string(), value));
-        } else if a.len() > 1 && a.starts_with('-') {
-            let mut chars = a[1..].chars();
-            while let Some(c) = chars.next() {
-                let Some((l, _, takes)) = lookup_short(c) else {
-                    return Err(format!(
-                        "error: unknown shorthand flag: '{c}' in {a}\nSee 'kubectl {cmd} --help' for usage."
-                    ));
-                };
-                if takes {
-                    let rest: String = chars.collect();
-                    let value = if !rest.is_empty() {
-                        rest.trim_start_matches('=').to_string()
-                    } else if let Some(v) = args.get(i) {
-                        i += 1;
-                        v.clone()
-                    } else {
-                        return Err(format!(
-                            "error: flag needs an argument: '{c}' in {a}\nSee 'kubectl {cmd} --help' for usage."
-                        ));
-                    };
-                    flags.values.push((l.to_string(), value));
-                    break;
-                }
-                flags.values.push((l.to_string(), "true".to_string()));
+    }
+}
+
+/// Runs a parsed command: its output and exit code.
+pub fn execute(sim: &mut Simulation, cmd: &Command, files: &dyn FileSource) -> (String, i32) {
+    match cmd {
+        Command::Empty => ok(String::new()),
+        Command::Kubectl(k) => kubectl(sim, k, files),
+        Command::Sleep { duration_ms } => {
+            let until = sim.now_ms().saturating_add(*duration_ms);
+            match sim.advance_to(until, event_budget(sim)) {
+                Ok(()) => ok(String::new()),
+                Err(stopped_ms) => fail(event_limit_message("sleep", sim, stopped_ms)),
             }
-        } else {
-            flags.positional.push(a.clone());
+        }
+        Command::Nslookup { name } => nslookup(sim, DEFAULT_NAMESPACE, name),
+        Command::Step { count } => step(sim, *count),
+        Command::RunUntilSettled => run_until_settled(sim),
+        Command::Node { action, node } => {
+            let (result, verb) = match action {
+                NodeAction::Down => (sim.node_down(node), "down"),
+                NodeAction::Up => (sim.node_up(node), "up"),
+            };
+            match result {
+                Ok(()) => ok(format!("node/{node} {verb}\n")),
+                Err(e) => fail(e.to_string()),
+            }
+        }
+        Command::Pod { action, pod, namespace } => {
+            let key: Key = (namespace.clone().unwrap_or_else(|| DEFAULT_NAMESPACE.to_string()), pod.clone());
+            let (result, what) = match action {
+                PodAction::Crash { repeat: false } => (sim.crash_pod(&key, false), "container exited with code 1"),
+                PodAction::Crash { repeat: true } => {
+                    (sim.crash_pod(&key, true), "container exited with code 1 (and will on every start)")
+                }
+                PodAction::Unready => (sim.set_probe_failing(&key, true), "readiness probe now fails"),
+                PodAction::Ready => (sim.set_probe_failing(&key, false), "readiness probe now passes"),
+            };
+            match result {
+                Ok(()) => ok(format!("pod/{pod} {what}\n")),
+                Err(e) => fail(e.to_string()),
+            }
         }
     }
-    Ok(flags)
 }
 
-fn namespace_of(flags: &Flags) -> String {
-    flags.get(&["namespace"]).unwrap_or(DEFAULT_NAMESPACE).to_string()
+/// Runs a parsed command and reports it as the command line `Display` gives
+/// (how a click in the web app shows as a command).
+pub fn run_command(sim: &mut Simulation, cmd: &Command, files: &dyn FileSource) -> CommandResult {
+    let (output, exit_code) = execute(sim, cmd, files);
+    CommandResult { command: cmd.to_string(), output, exit_code, time_seconds: sim.now_ms() / 1000 }
 }
 
-fn kubectl(sim: &mut Simulation, args: &[String], files: &dyn FileSource) -> (String, i32) {
-    let Some((verb, rest)) = args.split_first() else {
-        return fail("error: kubectl needs a command, e.g. kubectl get pods");
-    };
-    let parsed = match verb.as_str() {
-        "apply" => parse_flags("apply", rest, &[("filename", Some('f'), true)]),
-        "get" => parse_flags(
-            "get",
-            rest,
-            &[
-                ("selector", Some('l'), true),
-                ("output", Some('o'), true),
-                ("show-labels", None, false),
-                ("label-columns", Some('L'), true),
-            ],
-        ),
-        "scale" => parse_flags("scale", rest, &[("replicas", None, true)]),
-        "delete" => parse_flags(
-            "delete",
-            rest,
-            &[
-                ("wait", None, false),
-                ("grace-period", None, true),
-                ("force", None, false),
-                ("now", None, false),
-                ("cascade", None, true),
-                ("timeout", None, true),
-            ],
-        ),
-        "cordon" | "uncordon" => parse_flags(verb, rest, &[]),
-        "drain" => parse_flags(
-            "drain",
-            rest,
-            &[
-                ("ignore-daemonsets", None, false),
-                ("delete-emptydir-data", None, false),
-                ("force", None, false),
-                ("timeout", None, true),
-                ("grace-period", None, true),
-            ],
-        ),
-        "rollout" => parse_flags(
-            "rollout",
-            rest,
-            &[
-                ("timeout", None, true),
-                ("watch", Some('w'), false),
-                ("to-revision", None, true),
-                ("revision", None, true),
-            ],
-        ),
-        "patch" => parse_flags("patch", rest, &[("patch", Some('p'), true), ("type", None, true)]),
-        "describe" => parse_flags("describe", rest, &[]),
-        "set" => parse_flags("set", rest, &[]),
-        "run" => parse_flags(
-            "run",
-            rest,
-            &[
-                ("stdin", Some('i'), false),
-                ("tty", Some('t'), false),
-                ("image", None, true),
-                ("restart", None, true),
-                ("rm", None, false),
-                ("command", None, false),
-            ],
-        ),
-        "exec" => parse_flags(
-            "exec",
-            rest,
-            &[("stdin", Some('i'), false), ("tty", Some('t'), false), ("container", Some('c'), true)],
-        ),
-        other => return fail(format!("error: unknown command \"{other}\" for \"kubectl\"")),
-    };
-    let flags = match parsed {
-        Ok(f) => f,
-        Err(e) => return fail(e),
-    };
-    match verb.as_str() {
-        "apply" => apply(sim, &flags, files),
-        "get" if matches!(flags.positional.first().map(String::as_str), Some("events" | "event" | "ev")) => {
-            describe::get_events(sim, &flags)
+fn kubectl(sim: &mut Simulation, k: &Kubectl, files: &dyn FileSource) -> (String, i32) {
+    let ns = k.namespace().to_string();
+    match &k.verb {
+        Verb::Apply { filenames } => apply(sim, filenames, files),
+        Verb::Get(g) if g.resource == Resource::Events => describe::get_events(sim, &ns, k.all_namespaces),
+        Verb::Get(g) => get::get(sim, g, &ns, k.all_namespaces),
+        Verb::Describe { resource, name } => describe::describe(sim, *resource, name, &ns),
+        Verb::Scale { name, replicas } => match sim.scale_stateful_set(&(ns, name.clone()), *replicas) {
+            Ok(()) => ok(format!("statefulset.apps/{name} scaled\n")),
+            Err(e) => fail(e.to_string()),
+        },
+        Verb::Delete(d) => delete(sim, d, ns),
+        Verb::Rollout { sub, name } => rollout(sim, *sub, &(ns, name.clone())),
+        Verb::Patch { name, patch, patch_type } => {
+            match sim.patch_stateful_set(&(ns, name.clone()), patch, *patch_type) {
+                Ok(Updated::Changed) => ok(format!("statefulset.apps/{name} patched\n")),
+                Ok(Updated::Unchanged) => ok(format!("statefulset.apps/{name} patched (no change)\n")),
+                Err(e) => fail(e.to_string()),
+            }
         }
-        "get" => get::get(sim, &flags),
-        "scale" => scale(sim, &flags),
-        "delete" => delete(sim, &flags),
-        "rollout" => rollout(sim, &flags),
-        "exec" => exec(sim, &flags),
-        "run" => run(sim, &flags),
-        "cordon" | "uncordon" => cordon(sim, &flags, verb == "cordon"),
-        "patch" => patch(sim, &flags),
-        "describe" => describe::describe(sim, &flags),
-        "set" => set(sim, &flags),
-        "drain" => drain(sim, &flags),
-        _ => fail("error: unreachable"),
+        Verb::SetImage { name, images } => match sim.set_image(&(ns, name.clone()), images) {
+            Ok(Updated::Changed) => ok(format!("statefulset.apps/{name} image updated\n")),
+            Ok(Updated::Unchanged) => ok(String::new()),
+            Err(e) => fail(e.to_string()),
+        },
+        Verb::Cordon { node } => cordon(sim, node, true),
+        Verb::Uncordon { node } => cordon(sim, node, false),
+        Verb::Drain(d) => drain(sim, d),
+        Verb::Exec(e) => exec(sim, e, &ns),
+        Verb::Run(r) => run(sim, r, &ns),
     }
 }
 
-fn apply(sim: &mut Simulation, flags: &Flags, files: &dyn FileSource) -> (String, i32) {
-    let paths = flags.all(&["filename"]);
-    if paths.is_empty() {
-        return fail("error: must specify one of -f and -k");
-    }
+fn apply(sim: &mut Simulation, paths: &[String], files: &dyn FileSource) -> (String, i32) {
     let mut texts = Vec::new();
-    for p in &paths {
+    for p in paths {
         match files.read(p) {
             Ok(t) => texts.push((if *p == "-" { STDIN_NAME } else { p }.to_string(), t)),
             Err(e) => return fail(format!("error: {e}")),
@@ -421,98 +294,6 @@ fn apply(sim: &mut Simulation, flags: &Flags, files: &dyn FileSource) -> (String
         }
     }
     ok(out)
-}
-
-/// Resource type names and aliases kubectl accepts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Resource {
-    Pods,
-    Claims,
-    Volumes,
-    StatefulSets,
-    Services,
-    Nodes,
-    StorageClasses,
-    ControllerRevisions,
-    Namespaces,
-}
-
-impl Resource {
-    pub(crate) fn parse(s: &str) -> Option<Resource> {
-        Some(match s {
-            "pod" | "pods" | "po" => Resource::Pods,
-            "pvc" | "persistentvolumeclaim" | "persistentvolumeclaims" => Resource::Claims,
-            "pv" | "persistentvolume" | "persistentvolumes" => Resource::Volumes,
-            "sts" | "statefulset" | "statefulsets" | "statefulset.apps" | "statefulsets.apps" => Resource::StatefulSets,
-            "svc" | "service" | "services" => Resource::Services,
-            "no" | "node" | "nodes" => Resource::Nodes,
-            "sc" | "storageclass" | "storageclasses" | "storageclass.storage.k8s.io" => Resource::StorageClasses,
-            "controllerrevision" | "controllerrevisions" | "controllerrevisions.apps" => Resource::ControllerRevisions,
-            "ns" | "namespace" | "namespaces" => Resource::Namespaces,
-            _ => return None,
-        })
-    }
-    pub(crate) fn plural(self) -> &'static str {
-        match self {
-            Resource::Pods => "pods",
-            Resource::Claims => "persistentvolumeclaims",
-            Resource::Volumes => "persistentvolumes",
-            Resource::StatefulSets => "statefulsets.apps",
-            Resource::Services => "services",
-            Resource::Nodes => "nodes",
-            Resource::StorageClasses => "storageclasses.storage.k8s.io",
-            Resource::ControllerRevisions => "controllerrevisions.apps",
-            Resource::Namespaces => "namespaces",
-        }
-    }
-    pub(crate) fn namespaced(self) -> bool {
-        matches!(
-            self,
-            Resource::Pods
-                | Resource::Claims
-                | Resource::StatefulSets
-                | Resource::Services
-                | Resource::ControllerRevisions
-        )
-    }
-}
-
-/// `TYPE NAME` or `TYPE/NAME` from positional arguments.
-fn type_and_name(positional: &[String]) -> Result<(Resource, Option<String>), String> {
-    let Some(first) = positional.first() else {
-        return Err("error: you must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.".to_string());
-    };
-    let (ty, name) = match first.split_once('/') {
-        Some((t, n)) => (t.to_string(), Some(n.to_string())),
-        None => (first.clone(), positional.get(1).cloned()),
-    };
-    let Some(r) = Resource::parse(&ty) else {
-        return Err(format!("error: the server doesn't have a resource type \"{ty}\""));
-    };
-    Ok((r, name))
-}
-
-fn scale(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
-    let (res, name) = match type_and_name(&flags.positional) {
-        Ok(v) => v,
-        Err(e) => return fail(e),
-    };
-    let Some(replicas) = flags.get(&["replicas"]) else {
-        return fail("error: required flag(s) \"replicas\" not set");
-    };
-    let Ok(replicas) = replicas.parse::<i32>() else {
-        return fail(format!("error: invalid argument \"{replicas}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{replicas}\": invalid syntax"));
-    };
-    if res != Resource::StatefulSets {
-        return fail(format!("error: stsplay can scale statefulsets only, not {}", res.plural()));
-    }
-    let Some(name) = name else {
-        return fail("error: resource(s) were provided, but no name was specified");
-    };
-    match sim.scale_stateful_set(&(namespace_of(flags), name), replicas) {
-        Ok(line) => ok(format!("{line}\n")),
-        Err(e) => fail(e),
-    }
 }
 
 /// Why a command stopped early: it needed more events than one command may
@@ -547,54 +328,29 @@ fn wait_until(sim: &mut Simulation, deadline_ms: u64, done: impl Fn(&Simulation)
     done(sim)
 }
 
-fn wait_timeout_ms(flags: &Flags) -> Result<u64, String> {
-    match flags.get(&["timeout"]) {
-        None => Ok(DEFAULT_WAIT_TIMEOUT_MS),
-        Some(t) => match parse_duration_ms(t) {
-            Ok(0) => Ok(DEFAULT_WAIT_TIMEOUT_MS),
-            Ok(ms) => Ok(ms),
-            Err(e) => Err(format!("error: {e}")),
-        },
+/// `--timeout`: None or 0 means the default wait.
+fn wait_timeout_ms(timeout_ms: Option<u64>) -> u64 {
+    match timeout_ms {
+        None | Some(0) => DEFAULT_WAIT_TIMEOUT_MS,
+        Some(ms) => ms,
     }
 }
 
-fn delete(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
-    let (res, name) = match type_and_name(&flags.positional) {
-        Ok(v) => v,
-        Err(e) => return fail(e),
-    };
-    let Some(name) = name else {
-        return fail("error: resource(s) were provided, but no name was specified");
-    };
-    let timeout_ms = match wait_timeout_ms(flags) {
-        Ok(t) => t,
-        Err(e) => return fail(e),
-    };
-    let wait = flags.get(&["wait"]) != Some("false");
-    let ns = namespace_of(flags);
-    let key: Key = (ns.clone(), name.clone());
-    let deadline = sim.now_ms().saturating_add(timeout_ms);
-    let plural = res.plural();
+fn delete(sim: &mut Simulation, d: &Delete, ns: String) -> (String, i32) {
+    let name = d.name.clone();
+    let wait = d.wait;
+    let key: Key = (ns, name.clone());
+    let deadline = sim.now_ms().saturating_add(wait_timeout_ms(d.timeout_ms));
+    let plural = d.resource.plural();
     let timed_out = |out: String| fail(format!("{out}error: timed out waiting for the condition on {plural}/{name}"));
-    match res {
+    match d.resource {
         Resource::Pods => {
-            let force = flags.has(&["force"]);
-            let grace = match flags.get(&["grace-period"]).map(str::parse::<i64>) {
-                None => None,
-                Some(Ok(g)) => Some(g),
-                Some(Err(_)) => return fail("error: invalid argument for \"--grace-period\" flag: must be an integer"),
-            };
-            if grace == Some(0) && !force && !wait {
-                return fail("error: --grace-period=0 must have either --force specified, or --wait to be set to true");
-            }
-            // delete.go: --force without --grace-period means --grace-period=0;
-            // --force with a positive grace period is refused.
-            if force && grace.is_some_and(|g| g > 0) {
-                return fail("error: --force and --grace-period greater than 0 cannot be specified together");
-            }
-            let grace = if force && grace.is_none() { Some(0) } else { grace };
+            // delete.go (DeleteOptions.Complete): --now means --grace-period=1;
+            // --force without --grace-period means --grace-period=0.
+            let grace = if d.now { Some(1) } else { d.grace_period };
+            let grace = if d.force && grace.is_none() { Some(0) } else { grace };
             let mut out = String::new();
-            if force && grace == Some(0) {
+            if d.force && grace == Some(0) {
                 out.push_str("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n");
                 return match sim.force_delete_pod(&key) {
                     Ok(()) => ok(format!("{out}pod \"{name}\" force deleted\n")),
@@ -617,18 +373,8 @@ fn delete(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
             }
         }
         Resource::StatefulSets => {
-            let cascade = match flags.get(&["cascade"]).unwrap_or("background") {
-                "background" | "true" => Cascade::Background,
-                "foreground" => Cascade::Foreground,
-                "orphan" | "false" => Cascade::Orphan,
-                other => {
-                    return fail(format!(
-                        "error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""
-                    ))
-                }
-            };
-            if let Err(e) = sim.delete_stateful_set(&key, cascade) {
-                return fail(e);
+            if let Err(e) = sim.delete_stateful_set(&key, d.cascade) {
+                return fail(e.to_string());
             }
             let out = format!("statefulset.apps \"{name}\" deleted\n");
             if !wait || wait_until(sim, deadline, |s| !s.cluster().sets.contains_key(&key)) {
@@ -639,7 +385,7 @@ fn delete(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
         }
         Resource::Claims => {
             if let Err(e) = sim.delete_claim(&key) {
-                return fail(e);
+                return fail(e.to_string());
             }
             let out = format!("persistentvolumeclaim \"{name}\" deleted\n");
             if !wait || wait_until(sim, deadline, |s| !s.cluster().claims.contains_key(&key)) {
@@ -650,7 +396,7 @@ fn delete(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
         }
         Resource::Volumes => {
             if let Err(e) = sim.delete_volume(&name) {
-                return fail(e);
+                return fail(e.to_string());
             }
             let out = format!("persistentvolume \"{name}\" deleted\n");
             if !wait || wait_until(sim, deadline, |s| !s.cluster().volumes.contains_key(&name)) {
@@ -663,32 +409,34 @@ fn delete(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
     }
 }
 
-fn cordon(sim: &mut Simulation, flags: &Flags, on: bool) -> (String, i32) {
-    let [node] = flags.positional.as_slice() else {
-        return fail(format!(
-            "error: exactly one NODE name is required for {}",
-            if on { "cordon" } else { "uncordon" }
-        ));
-    };
+fn cordon(sim: &mut Simulation, node: &str, on: bool) -> (String, i32) {
     match sim.cordon(node, on) {
-        Ok(line) => ok(format!("{line}\n")),
-        Err(e) => fail(e),
+        Ok(updated) => ok(format!("{}\n", cordon_line(node, on, updated))),
+        Err(e) => fail(e.to_string()),
     }
 }
 
-fn drain(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
-    let [node] = flags.positional.as_slice() else {
-        return fail("error: USAGE: drain NODE [flags]\nSee 'kubectl drain -h' for help and examples");
-    };
-    let timeout_ms = match wait_timeout_ms(flags) {
-        Ok(t) => t,
-        Err(e) => return fail(e),
-    };
-    let (lines, pods) = match sim.drain(node) {
+/// kubectl cordon's `node/NAME cordoned` or `node/NAME already cordoned`.
+fn cordon_line(node: &str, on: bool, updated: Updated) -> String {
+    let verb = if on { "cordoned" } else { "uncordoned" };
+    match updated {
+        Updated::Changed => format!("node/{node} {verb}"),
+        Updated::Unchanged => format!("node/{node} already {verb}"),
+    }
+}
+
+fn drain(sim: &mut Simulation, d: &Drain) -> (String, i32) {
+    let node = &d.node;
+    let timeout_ms = wait_timeout_ms(d.timeout_ms);
+    let drained = match sim.drain(node) {
         Ok(v) => v,
-        Err(e) => return fail(e),
+        Err(e) => return fail(e.to_string()),
     };
-    let mut out: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    let pods = drained.evicted;
+    let mut out = format!("{}\n", cordon_line(node, true, drained.cordon));
+    for (key, _) in &pods {
+        out.push_str(&format!("evicting pod {}/{}\n", key.0, key.1));
+    }
     let deadline = sim.now_ms().saturating_add(timeout_ms);
     for (key, uid) in &pods {
         let gone = |s: &Simulation| s.cluster().pods.get(key).is_none_or(|p| &p.uid != uid);
@@ -711,15 +459,7 @@ pub const MAX_STEP_COUNT: u64 = 100_000;
 /// `step [N]`: what the browser's Step button does, N times: process events
 /// until one changes something visible ([`Simulation::step`]). Prints each
 /// recorded step with its virtual time.
-fn step(sim: &mut Simulation, args: &[String]) -> (String, i32) {
-    let n = match args {
-        [] => 1,
-        [n] => match n.parse::<u64>() {
-            Ok(n) if (1..=MAX_STEP_COUNT).contains(&n) => n,
-            _ => return fail(format!("error: step takes a count from 1 to {MAX_STEP_COUNT}, not \"{n}\"")),
-        },
-        _ => return (String::from("usage: step [N]\n"), 2),
-    };
+fn step(sim: &mut Simulation, n: u64) -> (String, i32) {
     let first = sim.steps().len();
     let budget = event_budget(sim) as u64;
     let start_events = sim.events_queued();
@@ -748,10 +488,7 @@ fn step(sim: &mut Simulation, args: &[String]) -> (String, i32) {
 
 /// `run until settled`: step until nothing is pending (bounded by the
 /// events one command may process).
-fn run_until_settled(sim: &mut Simulation, args: &[String]) -> (String, i32) {
-    if !matches!(args, [a, b] if a == "until" && b == "settled") {
-        return (String::from("usage: run until settled\n"), 2);
-    }
+fn run_until_settled(sim: &mut Simulation) -> (String, i32) {
     let first = sim.steps().len();
     let budget = event_budget(sim);
     for _ in 0..budget {
@@ -765,42 +502,6 @@ fn run_until_settled(sim: &mut Simulation, args: &[String]) -> (String, i32) {
         }
     }
     fail(event_limit_message("run until settled", sim, sim.now_ms()))
-}
-
-/// `node down NODE` / `node up NODE`: stop or start a node's kubelet.
-fn fault_node(sim: &mut Simulation, args: &[String]) -> (String, i32) {
-    let result = match args {
-        [verb, node] if verb == "down" => sim.node_down(node),
-        [verb, node] if verb == "up" => sim.node_up(node),
-        _ => return (String::from("usage: node down|up NODE\n"), 2),
-    };
-    match result {
-        Ok(line) => ok(format!("{line}\n")),
-        Err(e) => fail(e),
-    }
-}
-
-/// `pod crash POD [--repeat]`, `pod unready POD`, `pod ready POD` (namespace `default`, or `-n NS`).
-fn fault_pod(sim: &mut Simulation, args: &[String]) -> (String, i32) {
-    let usage =
-        || (String::from("usage: pod crash POD [--repeat] | pod unready POD | pod ready POD  [-n NAMESPACE]\n"), 2);
-    let Some((verb, rest)) = args.split_first() else { return usage() };
-    let flags = match parse_flags("pod", rest, &[("repeat", None, false)]) {
-        Ok(f) => f,
-        Err(_) => return usage(),
-    };
-    let [pod] = flags.positional.as_slice() else { return usage() };
-    let key: Key = (namespace_of(&flags), pod.clone());
-    let result = match verb.as_str() {
-        "crash" => sim.crash_pod(&key, flags.has(&["repeat"])),
-        "unready" => sim.set_probe_failing(&key, true),
-        "ready" => sim.set_probe_failing(&key, false),
-        _ => return usage(),
-    };
-    match result {
-        Ok(line) => ok(format!("{line}\n")),
-        Err(e) => fail(e),
-    }
 }
 
 /// kubectl's `StatefulSetStatusViewer.Status` (rollout_status.go).
@@ -833,45 +534,23 @@ fn rollout_message(sim: &Simulation, key: &Key) -> Result<(String, bool), String
     Ok((format!("partitioned roll out complete: {} new pods have been updated...", st.updated_replicas), true))
 }
 
-fn rollout(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
-    let Some(sub) = flags.positional.first() else {
-        return fail("error: Required resource not specified.");
-    };
-    if sub != "status" && sub != "history" && sub != "undo" {
-        return fail(format!("error: stsplay supports kubectl rollout status|history|undo, not \"{sub}\""));
-    }
-    let (res, name) = match type_and_name(flags.positional.get(1..).unwrap_or_default()) {
-        Ok(v) => v,
-        Err(e) => return fail(e),
-    };
-    if res != Resource::StatefulSets {
-        return fail(format!("error: stsplay can show rollout status of statefulsets only, not {}", res.plural()));
-    }
-    let Some(name) = name else {
-        return fail("error: resource(s) were provided, but no name was specified");
-    };
-    let key: Key = (namespace_of(flags), name);
-    match sub.as_str() {
-        "history" => return rollout_history(sim, &key),
-        "undo" => {
-            let to = match flags.get(&["to-revision"]).map(str::parse::<i64>) {
-                None => None,
-                Some(Ok(n)) => Some(n),
-                Some(Err(_)) => return fail("error: invalid argument for \"--to-revision\" flag: must be an integer"),
-            };
-            return match sim.rollout_undo(&key, to) {
-                Ok(line) => ok(format!("{line}\n")),
-                Err(e) => fail(e),
+fn rollout(sim: &mut Simulation, sub: Rollout, key: &Key) -> (String, i32) {
+    let timeout_ms = match sub {
+        Rollout::History { .. } => return rollout_history(sim, key),
+        Rollout::Undo { to_revision } => {
+            return match sim.rollout_undo(key, to_revision) {
+                Ok(Rollback::RolledBack) => ok(format!("statefulset.apps/{} rolled back\n", key.1)),
+                Ok(Rollback::Skipped { revision }) => ok(format!(
+                    "statefulset.apps/{} skipped rollback (current template already matches revision {revision})\n",
+                    key.1
+                )),
+                Err(e) => fail(e.to_string()),
             };
         }
-        _ => {}
-    }
-    let timeout_ms = match wait_timeout_ms(flags) {
-        Ok(t) => t,
-        Err(e) => return fail(e),
+        Rollout::Status { timeout_ms, .. } => wait_timeout_ms(timeout_ms),
     };
     // A missing object is refused before any time passes.
-    if let Err(e) = rollout_message(sim, &key) {
+    if let Err(e) = rollout_message(sim, key) {
         return fail(e);
     }
     // kubectl's first GET happens after the controllers have seen whatever the
@@ -886,8 +565,8 @@ fn rollout(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
     // unchanged message repeats when the status changed in another field.
     let mut last_seen = None;
     for _ in 0..event_budget(sim) {
-        let observed = sim.cluster().sets.get(&key).map(|s| (s.generation, s.status.clone()));
-        let (msg, done) = match rollout_message(sim, &key) {
+        let observed = sim.cluster().sets.get(key).map(|s| (s.generation, s.status.clone()));
+        let (msg, done) = match rollout_message(sim, key) {
             Ok(v) => v,
             Err(e) => {
                 out.push_str(&e);
@@ -918,7 +597,7 @@ fn rollout(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
 fn rollout_history(sim: &Simulation, key: &Key) -> (String, i32) {
     let revs = match sim.rollout_history(key) {
         Ok(r) => r,
-        Err(e) => return fail(e),
+        Err(e) => return fail(e.to_string()),
     };
     if revs.is_empty() {
         return ok("No rollout history found.\n".to_string());
@@ -932,75 +611,10 @@ fn rollout_history(sim: &Simulation, key: &Key) -> (String, i32) {
     ok(out)
 }
 
-fn patch(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
-    let (res, name) = match type_and_name(&flags.positional) {
-        Ok(v) => v,
-        Err(e) => return fail(e),
-    };
-    let Some(name) = name else {
-        return fail("error: resource(s) were provided, but no name was specified");
-    };
-    let Some(text) = flags.get(&["patch"]) else {
-        return fail("error: must specify --patch or --patch-file containing the contents of the patch");
-    };
-    let ty = match flags.get(&["type"]).unwrap_or("strategic") {
-        "strategic" => PatchType::Strategic,
-        "merge" => PatchType::Merge,
-        "json" => PatchType::Json,
-        other => return fail(format!("error: --type must be one of [json merge strategic], not \"{other}\"")),
-    };
-    if res != Resource::StatefulSets {
-        return fail(format!("error: stsplay can patch statefulsets only, not {}", res.plural()));
-    }
-    match sim.patch_stateful_set(&(namespace_of(flags), name.clone()), text, ty) {
-        Ok(Updated::Changed) => ok(format!("statefulset.apps/{name} patched\n")),
-        Ok(Updated::Unchanged) => ok(format!("statefulset.apps/{name} patched (no change)\n")),
-        Err(e) => fail(e),
-    }
-}
-
-/// `kubectl set image statefulset/NAME CONTAINER=IMAGE ...`.
-fn set(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
-    let Some((what, rest)) = flags.positional.split_first() else {
-        return fail("error: stsplay supports `kubectl set image` only");
-    };
-    if what != "image" {
-        return fail(format!("error: stsplay supports `kubectl set image` only, not `kubectl set {what}`"));
-    }
-    let split = rest.iter().position(|a| a.contains('=')).unwrap_or(rest.len());
-    let (res, name) = match type_and_name(rest.get(..split).unwrap_or_default()) {
-        Ok(v) => v,
-        Err(e) => return fail(e),
-    };
-    let Some(name) = name else {
-        return fail("error: resource(s) were provided, but no name was specified");
-    };
-    let images: Vec<(String, String)> = rest
-        .get(split..)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|a| a.split_once('=').map(|(c, i)| (c.to_string(), i.to_string())))
-        .collect();
-    if images.is_empty() {
-        return fail("error: at least one image update is required");
-    }
-    if res != Resource::StatefulSets {
-        return fail(format!("error: stsplay can set images of statefulsets only, not {}", res.plural()));
-    }
-    match sim.set_image(&(namespace_of(flags), name.clone()), &images) {
-        Ok(Updated::Changed) => ok(format!("statefulset.apps/{name} image updated\n")),
-        Ok(Updated::Unchanged) => ok(String::new()),
-        Err(e) => fail(e),
-    }
-}
-
 /// `kubectl exec POD -- nslookup NAME`: a lookup from inside the pod.
-fn exec(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
-    let Some(pod) = flags.positional.first() else {
-        return fail("error: expected 'exec POD_NAME COMMAND [ARG1] [ARG2] ... [ARGN]'.\nPOD_NAME and COMMAND are required arguments for the exec command");
-    };
-    let ns = namespace_of(flags);
-    let Some(p) = sim.cluster().pods.get(&(ns.clone(), pod.clone())) else {
+fn exec(sim: &mut Simulation, e: &Exec, ns: &str) -> (String, i32) {
+    let pod = &e.pod;
+    let Some(p) = sim.cluster().pods.get(&(ns.to_string(), pod.clone())) else {
         return fail(format!("Error from server (NotFound): pods \"{pod}\" not found"));
     };
     if !p.containers_running || p.is_terminating() {
@@ -1009,8 +623,8 @@ fn exec(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
             p.spec.containers.first().map(|c| c.name.as_str()).unwrap_or("")
         ));
     }
-    match flags.after_dashdash.as_slice() {
-        [cmd, name] if cmd == "nslookup" => nslookup(sim, &ns, name),
+    match e.command.as_slice() {
+        [cmd, name] if cmd == "nslookup" => nslookup(sim, ns, name),
         [] => fail("error: you must specify at least one command for the container"),
         other => fail(format!("error: stsplay can run only `nslookup NAME` in a pod, not `{}`", other.join(" "))),
     }
@@ -1019,19 +633,12 @@ fn exec(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
 /// `kubectl run -i --tty --image busybox:1.28 NAME --restart=Never --rm -- nslookup HOST`,
 /// the tutorial's way to look names up from a throwaway pod in `default`. The
 /// throwaway pod itself is not simulated (it runs in zero virtual time).
-fn run(sim: &mut Simulation, flags: &Flags) -> (String, i32) {
-    let Some(name) = flags.positional.first() else {
-        return fail("error: NAME is required for run\nSee 'kubectl run -h' for help and examples");
-    };
-    if flags.get(&["image"]).is_none() {
-        return fail("error: required flag(s) \"image\" not set");
-    }
-    let interactive = flags.has(&["stdin"]);
-    match flags.after_dashdash.as_slice() {
-        [cmd, host] if cmd == "nslookup" && interactive => {
-            let (mut out, code) = nslookup(sim, &namespace_of(flags), host);
-            if flags.has(&["rm"]) {
-                out.push_str(&format!("pod \"{name}\" deleted\n"));
+fn run(sim: &mut Simulation, r: &Run, ns: &str) -> (String, i32) {
+    match r.command.as_slice() {
+        [cmd, host] if cmd == "nslookup" && r.stdin => {
+            let (mut out, code) = nslookup(sim, ns, host);
+            if r.rm {
+                out.push_str(&format!("pod \"{}\" deleted\n", r.name));
             }
             (out, code)
         }

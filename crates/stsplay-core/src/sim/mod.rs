@@ -30,7 +30,7 @@ use crate::spec::{self, Kind, Object};
 
 pub use profile::Profile;
 pub use state::*;
-pub use user::{Cascade, Updated};
+pub use user::{Cascade, Drained, ObjectKind, Rollback, SimError, Updated};
 
 /// A recorded change, with why it happened.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -930,53 +930,6 @@ impl Simulation {
         for (pod, uid) in pending {
             self.enqueue(self.profile.schedule_delay_ms, Event::SchedulePod { pod, uid });
         }
-    }
-
-    /// `kubectl scale statefulset NAME --replicas=N`.
-    pub fn scale_stateful_set(&mut self, key: &Key, replicas: i32) -> Result<String, String> {
-        let Some(s) = self.cluster.sets.get_mut(key) else {
-            return Err(format!("Error from server (NotFound): statefulsets.apps \"{}\" not found", key.1));
-        };
-        if replicas > MAX_REPLICAS {
-            return Err(too_many_replicas(&key.1, replicas));
-        }
-        if replicas < 0 {
-            return Err(format!(
-                "The StatefulSet \"{}\" is invalid: spec.replicas: Invalid value: {}: must be greater than or equal to 0",
-                key.1, replicas
-            ));
-        }
-        if s.set.spec.replicas != replicas {
-            s.set.spec.replicas = replicas;
-            if let Some(spec) = s.manifest.get_mut("spec").and_then(|v| v.as_object_mut()) {
-                spec.insert("replicas".into(), replicas.into());
-            }
-            s.generation += 1;
-            self.enqueue_set_sync(key, self.profile.controller_delay_ms);
-        }
-        Ok(self.user_change("kubectl scale", Kind::StatefulSet, Some(key.0.clone()), &key.1, "scaled"))
-    }
-
-    /// `kubectl delete pod NAME` (graceful). Returns the deleted pod's uid.
-    pub fn delete_pod_by_user(&mut self, key: &Key) -> Result<String, String> {
-        self.delete_pod_by_user_with_grace(key, None)
-    }
-
-    /// `kubectl delete pod NAME --grace-period=N`.
-    pub fn delete_pod_by_user_with_grace(&mut self, key: &Key, grace_seconds: Option<i64>) -> Result<String, String> {
-        let Some(p) = self.cluster.pods.get(key) else {
-            return Err(format!("Error from server (NotFound): pods \"{}\" not found", key.1));
-        };
-        let uid = p.uid.clone();
-        self.record(Reason::UserChange {
-            command: "kubectl delete".to_string(),
-            resource: "pod".to_string(),
-            namespace: Some(key.0.clone()),
-            name: key.1.clone(),
-            verb: "deleted".to_string(),
-        });
-        self.delete_pod_with_grace(key, DeleteCause::User, grace_seconds);
-        Ok(uid)
     }
 }
 

@@ -1,7 +1,9 @@
-//! User actions beyond `apply`/`scale`/`delete pod` (kubectl commands and the
-//! playground's fault injection), and the mutation helpers behind the
-//! node-lifecycle, kubelet-restart and claim-protection actions. Like
-//! `apply_action`, these are the only code that changes the cluster.
+//! User actions beside `apply` (kubectl commands and the playground's fault
+//! injection), and the mutation helpers behind the node-lifecycle,
+//! kubelet-restart and claim-protection actions. Like `apply_action`, these
+//! are the only code that changes the cluster. A refused action changes
+//! nothing and returns a [`SimError`]; the `kubectl` module renders it in
+//! kubectl's and the API server's wording.
 
 use super::kubelet::crash_backoff_ms;
 use super::nodelifecycle::UNREACHABLE_TAINT;
@@ -16,15 +18,69 @@ pub enum Cascade {
     Orphan,
 }
 
-/// `drain`'s result: output lines, and the evicted pods with their uids.
-pub type Drained = (Vec<String>, Vec<(Key, String)>);
-
-fn node_not_found(node: &str) -> String {
-    format!("Error from server (NotFound): nodes \"{node}\" not found")
+/// `drain`'s result: whether the cordon changed the node, and the evicted
+/// pods with their uids (the caller waits for them to go).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Drained {
+    pub cordon: Updated,
+    pub evicted: Vec<(Key, String)>,
 }
 
-fn pod_not_found(key: &Key) -> String {
-    format!("Error from server (NotFound): pods \"{}\" not found", key.1)
+/// `rollout undo`'s result (`StatefulSetRollbacker.Rollback`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rollback {
+    RolledBack,
+    /// The current template already is the revision's.
+    Skipped {
+        revision: i64,
+    },
+}
+
+/// The object types user actions name in their errors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ObjectKind {
+    Pod,
+    StatefulSet,
+    PersistentVolumeClaim,
+    PersistentVolume,
+    Node,
+}
+
+/// Why a user action was refused. Nothing changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SimError {
+    /// The API server's NotFound (`pods "web-9" not found`).
+    NotFound { kind: ObjectKind, name: String },
+    /// The API server's field.Invalid: `value` is as Go prints it (`-1`, `"x"`).
+    Invalid { kind: Kind, name: String, field: String, value: String, detail: String },
+    /// More replicas than [`MAX_REPLICAS`].
+    TooManyReplicas { name: String, replicas: i32 },
+    /// `node down` on a node whose kubelet is down (or `node up` on one that is up).
+    NodeAlready { node: String, up: bool },
+    /// `pod crash` on a pod without a running container.
+    NoRunningContainer { pod: String, status: String },
+    /// `pod unready|ready` on a pod without a readiness probe.
+    NoReadinessProbe { pod: String },
+    /// `set image` naming a container the template does not have.
+    ContainerNotFound { container: String },
+    /// `set image` on a template without containers.
+    NoContainers,
+    /// A patch that changed the object's kind.
+    KindChanged,
+    /// `rollout undo` with a single revision.
+    NoRolloutHistory { name: String },
+    /// `rollout undo --to-revision=N` with no such revision.
+    RevisionNotFound { revision: i64 },
+    /// Refused by decoding, validation or the patch code, in their own wording.
+    Rejected(String),
+}
+
+fn node_not_found(node: &str) -> SimError {
+    SimError::NotFound { kind: ObjectKind::Node, name: node.to_string() }
+}
+
+fn pod_not_found(key: &Key) -> SimError {
+    SimError::NotFound { kind: ObjectKind::Pod, name: key.1.clone() }
 }
 
 impl Simulation {
@@ -227,22 +283,22 @@ impl Simulation {
     // -----------------------------------------------------------------------
 
     /// `node down NODE`: the kubelet stops (fault injection).
-    pub fn node_down(&mut self, node: &str) -> Result<String, String> {
+    pub fn node_down(&mut self, node: &str) -> Result<(), SimError> {
         let Some(n) = self.cluster.nodes.get_mut(node) else { return Err(node_not_found(node)) };
         if !n.kubelet_up {
-            return Err(format!("error: node {node} is already down"));
+            return Err(SimError::NodeAlready { node: node.to_string(), up: false });
         }
         n.kubelet_up = false;
         self.record(Reason::NodeKubelet { node: node.to_string(), up: false });
         self.enqueue(self.profile.node_monitor_grace_ms, Event::NodeMonitor { node: node.to_string() });
-        Ok(format!("node/{node} down"))
+        Ok(())
     }
 
     /// `node up NODE`: the kubelet runs again and catches up.
-    pub fn node_up(&mut self, node: &str) -> Result<String, String> {
+    pub fn node_up(&mut self, node: &str) -> Result<(), SimError> {
         let Some(n) = self.cluster.nodes.get_mut(node) else { return Err(node_not_found(node)) };
         if n.kubelet_up {
-            return Err(format!("error: node {node} is already up"));
+            return Err(SimError::NodeAlready { node: node.to_string(), up: true });
         }
         n.kubelet_up = true;
         let was_not_ready = !n.ready;
@@ -285,15 +341,15 @@ impl Simulation {
             self.pod_changed(&key);
         }
         self.reschedule_pending_pods();
-        Ok(format!("node/{node} up"))
+        Ok(())
     }
 
-    /// `kubectl cordon` / `kubectl uncordon`.
-    pub fn cordon(&mut self, node: &str, cordon: bool) -> Result<String, String> {
+    /// `kubectl cordon` / `kubectl uncordon`: Unchanged when the node already was.
+    pub fn cordon(&mut self, node: &str, cordon: bool) -> Result<Updated, SimError> {
         let Some(n) = self.cluster.nodes.get_mut(node) else { return Err(node_not_found(node)) };
         let verb = if cordon { "cordoned" } else { "uncordoned" };
         if n.node.unschedulable == cordon {
-            return Ok(format!("node/{node} already {verb}"));
+            return Ok(Updated::Unchanged);
         }
         n.node.unschedulable = cordon;
         // doNoScheduleTaintingPass mirrors spec.unschedulable as a taint.
@@ -311,13 +367,12 @@ impl Simulation {
         if !cordon {
             self.reschedule_pending_pods();
         }
-        Ok(format!("node/{node} {verb}"))
+        Ok(Updated::Changed)
     }
 
-    /// `kubectl drain`: cordon, then evict every pod on the node. Returns the
-    /// output lines and the evicted pods (the caller waits for them to go).
-    pub fn drain(&mut self, node: &str) -> Result<Drained, String> {
-        let mut lines = vec![self.cordon(node, true)?];
+    /// `kubectl drain`: cordon, then evict every pod on the node.
+    pub fn drain(&mut self, node: &str) -> Result<Drained, SimError> {
+        let cordon = self.cordon(node, true)?;
         let pods: Vec<(Key, String)> = self
             .cluster
             .pods
@@ -326,19 +381,32 @@ impl Simulation {
             .map(|p| (p.key(), p.uid.clone()))
             .collect();
         for (key, _) in &pods {
-            lines.push(format!("evicting pod {}/{}", key.0, key.1));
             let reason = Reason::EvictPod { namespace: key.0.clone(), pod: key.1.clone(), node: node.to_string() };
             self.delete_pod(key, DeleteCause::Controller(reason));
         }
-        Ok((lines, pods))
+        Ok(Drained { cordon, evicted: pods })
     }
 
     // -----------------------------------------------------------------------
     // Pods
     // -----------------------------------------------------------------------
 
+    /// `kubectl delete pod NAME` (graceful). Returns the deleted pod's uid.
+    pub fn delete_pod_by_user(&mut self, key: &Key) -> Result<String, SimError> {
+        self.delete_pod_by_user_with_grace(key, None)
+    }
+
+    /// `kubectl delete pod NAME --grace-period=N`. Returns the deleted pod's uid.
+    pub fn delete_pod_by_user_with_grace(&mut self, key: &Key, grace_seconds: Option<i64>) -> Result<String, SimError> {
+        let Some(p) = self.cluster.pods.get(key) else { return Err(pod_not_found(key)) };
+        let uid = p.uid.clone();
+        self.user_record("kubectl delete", "pod", Some(key.0.clone()), &key.1, "deleted");
+        self.delete_pod_with_grace(key, DeleteCause::User, grace_seconds);
+        Ok(uid)
+    }
+
     /// `kubectl delete pod NAME --force --grace-period=0`.
-    pub fn force_delete_pod(&mut self, key: &Key) -> Result<(), String> {
+    pub fn force_delete_pod(&mut self, key: &Key) -> Result<(), SimError> {
         let Some(p) = self.cluster.take_pod(key) else { return Err(pod_not_found(key)) };
         self.user_record("kubectl delete --force", "pod", Some(key.0.clone()), &key.1, "force deleted");
         self.record(Reason::ForceDeletePod { namespace: key.0.clone(), pod: key.1.clone(), node: p.node.clone() });
@@ -348,34 +416,27 @@ impl Simulation {
 
     /// `pod crash POD [--repeat]`: the container exits with an error (once,
     /// or on every start until the pod is deleted).
-    pub fn crash_pod(&mut self, key: &Key, repeat: bool) -> Result<String, String> {
+    pub fn crash_pod(&mut self, key: &Key, repeat: bool) -> Result<(), SimError> {
         let node_up = |sim: &Simulation, p: &Pod| {
             p.node.as_deref().and_then(|n| sim.cluster.nodes.get(n)).is_some_and(|n| n.kubelet_up)
         };
         let Some(p) = self.cluster.pods.get(key) else { return Err(pod_not_found(key)) };
         if !p.containers_running || p.is_terminating() || !node_up(self, p) {
-            return Err(format!("error: pod {} has no running container to crash (status {})", key.1, p.status_text()));
+            return Err(SimError::NoRunningContainer { pod: key.1.clone(), status: p.status_text() });
         }
         if let Some(p) = self.cluster.pods.get_mut(key) {
             p.crash_looping = repeat;
         }
         self.crash_container(key);
-        Ok(format!(
-            "pod/{} container exited with code 1{}",
-            key.1,
-            if repeat { " (and will on every start)" } else { "" }
-        ))
+        Ok(())
     }
 
     /// `pod unready POD` / `pod ready POD`: the readiness probe starts failing
     /// or passing again. Without a readiness probe, Ready follows the container.
-    pub fn set_probe_failing(&mut self, key: &Key, failing: bool) -> Result<String, String> {
+    pub fn set_probe_failing(&mut self, key: &Key, failing: bool) -> Result<(), SimError> {
         let Some(p) = self.cluster.pods.get_mut(key) else { return Err(pod_not_found(key)) };
         let Some(probe) = p.spec.containers.iter().find_map(|c| c.readiness_probe.clone()) else {
-            return Err(format!(
-                "error: pod {} has no readinessProbe: its Ready condition follows its containers (try `pod crash`)",
-                key.1
-            ));
+            return Err(SimError::NoReadinessProbe { pod: key.1.clone() });
         };
         p.probe_failing = failing;
         let uid = p.uid.clone();
@@ -383,23 +444,48 @@ impl Simulation {
         if failing {
             let delay = probe.failure_threshold.max(1) as u64 * period_ms;
             self.enqueue(delay, Event::ProbeFailing { pod: key.clone(), uid });
-            Ok(format!("pod/{} readiness probe now fails", key.1))
         } else {
             let delay = probe.success_threshold.max(1) as u64 * period_ms;
             self.enqueue(delay, Event::ReadinessProbe { pod: key.clone(), uid });
-            Ok(format!("pod/{} readiness probe now passes", key.1))
         }
+        Ok(())
     }
 
     // -----------------------------------------------------------------------
     // StatefulSets, claims, volumes
     // -----------------------------------------------------------------------
 
+    /// `kubectl scale statefulset NAME --replicas=N` (`ValidateStatefulSetSpec`:
+    /// `ValidateNonnegativeField(spec.replicas)`).
+    pub fn scale_stateful_set(&mut self, key: &Key, replicas: i32) -> Result<(), SimError> {
+        let Some(s) = self.cluster.sets.get_mut(key) else { return Err(set_not_found(key)) };
+        if replicas > MAX_REPLICAS {
+            return Err(SimError::TooManyReplicas { name: key.1.clone(), replicas });
+        }
+        if replicas < 0 {
+            return Err(SimError::Invalid {
+                kind: Kind::StatefulSet,
+                name: key.1.clone(),
+                field: "spec.replicas".to_string(),
+                value: replicas.to_string(),
+                detail: "must be greater than or equal to 0".to_string(),
+            });
+        }
+        if s.set.spec.replicas != replicas {
+            s.set.spec.replicas = replicas;
+            if let Some(spec) = s.manifest.get_mut("spec").and_then(|v| v.as_object_mut()) {
+                spec.insert("replicas".into(), replicas.into());
+            }
+            s.generation += 1;
+            self.enqueue_set_sync(key, self.profile.controller_delay_ms);
+        }
+        self.user_change("kubectl scale", Kind::StatefulSet, Some(key.0.clone()), &key.1, "scaled");
+        Ok(())
+    }
+
     /// `kubectl delete statefulset NAME [--cascade=background|foreground|orphan]`.
-    pub fn delete_stateful_set(&mut self, key: &Key, cascade: Cascade) -> Result<(), String> {
-        let Some(s) = self.cluster.sets.get(key) else {
-            return Err(format!("Error from server (NotFound): statefulsets.apps \"{}\" not found", key.1));
-        };
+    pub fn delete_stateful_set(&mut self, key: &Key, cascade: Cascade) -> Result<(), SimError> {
+        let Some(s) = self.cluster.sets.get(key) else { return Err(set_not_found(key)) };
         let when_deleted = s.set.spec.when_deleted;
         self.user_record("kubectl delete", "statefulset.apps", Some(key.0.clone()), &key.1, "deleted");
         let pods: Vec<Key> = self
@@ -488,9 +574,9 @@ impl Simulation {
     }
 
     /// `kubectl delete pvc NAME`.
-    pub fn delete_claim(&mut self, key: &Key) -> Result<(), String> {
+    pub fn delete_claim(&mut self, key: &Key) -> Result<(), SimError> {
         if !self.cluster.claims.contains_key(key) {
-            return Err(format!("Error from server (NotFound): persistentvolumeclaims \"{}\" not found", key.1));
+            return Err(SimError::NotFound { kind: ObjectKind::PersistentVolumeClaim, name: key.1.clone() });
         }
         self.user_record("kubectl delete", "persistentvolumeclaim", Some(key.0.clone()), &key.1, "deleted");
         self.mark_claim_deleted(key);
@@ -498,9 +584,9 @@ impl Simulation {
     }
 
     /// `kubectl delete pv NAME`: a bound volume stays Terminating (pv-protection).
-    pub fn delete_volume(&mut self, name: &str) -> Result<(), String> {
+    pub fn delete_volume(&mut self, name: &str) -> Result<(), SimError> {
         let Some(v) = self.cluster.volumes.get_mut(name) else {
-            return Err(format!("Error from server (NotFound): persistentvolumes \"{name}\" not found"));
+            return Err(SimError::NotFound { kind: ObjectKind::PersistentVolume, name: name.to_string() });
         };
         if v.deletion_ms.is_none() {
             v.deletion_ms = Some(self.now_ms);
@@ -522,8 +608,8 @@ pub enum Updated {
     Unchanged,
 }
 
-fn set_not_found(key: &Key) -> String {
-    format!("Error from server (NotFound): statefulsets.apps \"{}\" not found", key.1)
+fn set_not_found(key: &Key) -> SimError {
+    SimError::NotFound { kind: ObjectKind::StatefulSet, name: key.1.clone() }
 }
 
 impl Simulation {
@@ -536,24 +622,27 @@ impl Simulation {
         raw: crate::apiserver::Stored,
         command: &str,
         verb: &str,
-    ) -> Result<Updated, String> {
+    ) -> Result<Updated, SimError> {
         let Some(s) = self.cluster.sets.get(key) else { return Err(set_not_found(key)) };
         let new = match crate::apiserver::decode_stored(&raw, "STDIN") {
             Ok(Object::StatefulSet(new)) => new,
-            Ok(_) => return Err("error: the patch changed the object's kind".to_string()),
-            Err(e) => return Err(e.message),
+            Ok(_) => return Err(SimError::KindChanged),
+            Err(e) => return Err(SimError::Rejected(e.message)),
         };
         if new.meta.name != key.1 || new.meta.namespace.as_deref() != Some(key.0.as_str()) {
-            return Err(format!(
-                "The StatefulSet \"{}\" is invalid: metadata.name: Invalid value: \"{}\": field is immutable",
-                key.1, new.meta.name
-            ));
+            return Err(SimError::Invalid {
+                kind: Kind::StatefulSet,
+                name: key.1.clone(),
+                field: "metadata.name".to_string(),
+                value: format!("\"{}\"", new.meta.name),
+                detail: "field is immutable".to_string(),
+            });
         }
         if let Some(msg) = crate::apiserver::validation::validate_stateful_set_update(&s.set, &new) {
-            return Err(msg);
+            return Err(SimError::Rejected(msg));
         }
         if new.spec.replicas > MAX_REPLICAS {
-            return Err(too_many_replicas(&key.1, new.spec.replicas));
+            return Err(SimError::TooManyReplicas { name: key.1.clone(), replicas: new.spec.replicas });
         }
         if s.set == new {
             return Ok(Updated::Unchanged);
@@ -570,14 +659,19 @@ impl Simulation {
     }
 
     /// `kubectl patch statefulset NAME -p PATCH [--type strategic|merge|json]`.
-    pub fn patch_stateful_set(&mut self, key: &Key, patch_text: &str, ty: patch::PatchType) -> Result<Updated, String> {
+    pub fn patch_stateful_set(
+        &mut self,
+        key: &Key,
+        patch_text: &str,
+        ty: patch::PatchType,
+    ) -> Result<Updated, SimError> {
         let Some(s) = self.cluster.sets.get(key) else { return Err(set_not_found(key)) };
-        let patched = patch::apply_patch(&s.manifest, patch_text, ty)?;
+        let patched = patch::apply_patch(&s.manifest, patch_text, ty).map_err(SimError::Rejected)?;
         self.update_set_manifest(key, patched, "kubectl patch", "patched")
     }
 
     /// `kubectl set image statefulset/NAME CONTAINER=IMAGE ...`.
-    pub fn set_image(&mut self, key: &Key, images: &[(String, String)]) -> Result<Updated, String> {
+    pub fn set_image(&mut self, key: &Key, images: &[(String, String)]) -> Result<Updated, SimError> {
         let Some(s) = self.cluster.sets.get(key) else { return Err(set_not_found(key)) };
         let mut raw = s.manifest.clone();
         let containers = raw
@@ -586,7 +680,7 @@ impl Simulation {
             .and_then(|v| v.get_mut("spec"))
             .and_then(|v| v.get_mut("containers"))
             .and_then(|v| v.as_array_mut());
-        let Some(containers) = containers else { return Err("error: the StatefulSet has no containers".to_string()) };
+        let Some(containers) = containers else { return Err(SimError::NoContainers) };
         for (name, image) in images {
             let found = containers.iter_mut().find(|c| c.get("name").and_then(|n| n.as_str()) == Some(name.as_str()));
             let target = match (found, name.as_str()) {
@@ -599,7 +693,7 @@ impl Simulation {
                     }
                     continue;
                 }
-                (None, _) => return Err(format!("error: unable to find container named \"{name}\"")),
+                (None, _) => return Err(SimError::ContainerNotFound { container: name.clone() }),
             };
             if let Some(m) = target.as_object_mut() {
                 m.insert("image".into(), image.clone().into());
@@ -609,7 +703,7 @@ impl Simulation {
     }
 
     /// `kubectl rollout history statefulset/NAME`: (revision, name) pairs, oldest first.
-    pub fn rollout_history(&self, key: &Key) -> Result<Vec<(i64, String)>, String> {
+    pub fn rollout_history(&self, key: &Key) -> Result<Vec<(i64, String)>, SimError> {
         let Some(s) = self.cluster.sets.get(key) else { return Err(set_not_found(key)) };
         let mut revs: Vec<(i64, String)> = s.revisions.iter().map(|r| (r.revision, r.name.clone())).collect();
         revs.sort();
@@ -618,7 +712,7 @@ impl Simulation {
 
     /// `kubectl rollout undo statefulset/NAME [--to-revision=N]`
     /// (`StatefulSetRollbacker`): the set's template becomes that revision's.
-    pub fn rollout_undo(&mut self, key: &Key, to_revision: Option<i64>) -> Result<String, String> {
+    pub fn rollout_undo(&mut self, key: &Key, to_revision: Option<i64>) -> Result<Rollback, SimError> {
         let Some(s) = self.cluster.sets.get(key) else { return Err(set_not_found(key)) };
         let mut revs: Vec<&Revision> = s.revisions.iter().collect();
         revs.sort_by_key(|r| r.revision);
@@ -626,25 +720,22 @@ impl Simulation {
             Some(n) if n > 0 => revs.iter().find(|r| r.revision == n).copied(),
             _ => {
                 if revs.len() < 2 {
-                    return Err("error: no rollout history found for statefulset \"".to_string() + &key.1 + "\"");
+                    return Err(SimError::NoRolloutHistory { name: key.1.clone() });
                 }
                 revs.get(revs.len() - 2).copied()
             }
         };
         let Some(target) = target else {
-            return Err(format!("error: unable to find specified revision {} in history", to_revision.unwrap_or(0)));
+            return Err(SimError::RevisionNotFound { revision: to_revision.unwrap_or(0) });
         };
         if target.template == s.set.spec.template {
-            return Ok(format!(
-                "statefulset.apps/{} skipped rollback (current template already matches revision {})",
-                key.1, target.revision
-            ));
+            return Ok(Rollback::Skipped { revision: target.revision });
         }
         let mut raw = s.manifest.clone();
         if let Some(spec) = raw.get_mut("spec").and_then(|v| v.as_object_mut()) {
             spec.insert("template".into(), target.template_raw.clone());
         }
         self.update_set_manifest(key, raw, "kubectl rollout undo", "rolled back")?;
-        Ok(format!("statefulset.apps/{} rolled back", key.1))
+        Ok(Rollback::RolledBack)
     }
 }
