@@ -383,13 +383,13 @@ fn jump_bench(replicas: usize, target_inputs: usize) -> Value {
     // Seek every target 0..=N, each from the end of the timeline.
     let mut times = Vec::with_capacity(target_inputs + 1);
     let mut mismatches = 0usize;
-    for target in 0..=target_inputs {
+    for (target, fingerprint) in fingerprints.iter().enumerate() {
         timeline.seek(target_inputs);
         let t = Instant::now();
         timeline.seek(target);
         times.push(ms(t.elapsed()));
         let sim = timeline.current();
-        if (sim.steps().len(), sim.now_ms()) != fingerprints[target] {
+        if (sim.steps().len(), sim.now_ms()) != *fingerprint {
             mismatches += 1;
         }
         if let Some((_, snap)) = snapshots.iter().find(|(i, _)| *i == target) {
