@@ -12,7 +12,11 @@
 //! - the clock never goes back; steps are only appended, numbered, in time order;
 //! - after the last command the simulation settles (no livelock; unless a pod
 //!   was made to crash-loop) and its snapshot serializes to JSON;
-//! - the same case run twice gives the same transcript.
+//! - the same case run twice gives the same transcript;
+//! - through the core `Timeline`: `seek(i)` equals a fresh run of the first
+//!   `i` inputs, `fork_at(i)` then `push` equals a fresh run of the new input
+//!   list, and the timeline's scenario text replays to the same state
+//!   (`timeline_seek_and_fork_equal_fresh_runs`, over the same cases).
 //!
 //! Cases are generated with the core's own SplitMix64 (`stsplay_core::rng::Rng`),
 //! so a case is a seed. `STSPLAY_PROPERTY_CASES` sets the number of cases
@@ -35,11 +39,14 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::rc::Rc;
 
 use stsplay_core::kubectl::{self, MemoryFiles};
 use stsplay_core::rng::Rng;
+use stsplay_core::scenario::{Input, Scenario};
 use stsplay_core::sim::invariants::check_invariants;
 use stsplay_core::sim::Profile;
+use stsplay_core::timeline::Timeline;
 use stsplay_core::Simulation;
 
 // ---------------------------------------------------------------------------
@@ -835,4 +842,103 @@ fn generation_is_reproducible() {
     let b = generate(42).describe();
     assert_eq!(a, b);
     assert_ne!(a, generate(43).describe());
+}
+
+// ---------------------------------------------------------------------------
+// The timeline: seek and fork against fresh runs
+// ---------------------------------------------------------------------------
+
+/// A case's ops as timeline inputs (an op `Step(n)` is `step n`).
+fn case_inputs(case: &Case) -> Vec<Input> {
+    case.ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::Line(line) => Input::command(line).ok(),
+            Op::Step(n) => Some(Input::step(*n as u64)),
+        })
+        .collect()
+}
+
+/// A straight run of `inputs` on a fresh simulation of the case.
+fn fresh_run(case: &Case, inputs: &[Input]) -> Simulation {
+    let mut sim = Scenario { seed: case.sim_seed, ..Scenario::default() }.simulation();
+    for input in inputs {
+        input.run(&mut sim, &case.files);
+    }
+    sim
+}
+
+/// For a random case pushed through a `Timeline`: `seek(i)` (random `i`,
+/// several times, in random order) equals a fresh run of the first `i`
+/// recorded inputs; `fork_at(i)` then `push(x)` equals a fresh run of the new
+/// input list; no replay gives another result than the first run.
+fn check_timeline_case(seed: u64) -> Result<(), String> {
+    let case = generate(seed);
+    let mut g = G(Rng::new(seed ^ 0x5eed_7173_e11e));
+    let files: Rc<dyn kubectl::FileSource> = Rc::new(case.files.clone());
+    let headers = Scenario { seed: case.sim_seed, ..Scenario::default() };
+    let mut t = Timeline::new(&headers, Rc::clone(&files));
+    for input in case_inputs(&case) {
+        t.push(input);
+    }
+    let recorded: Vec<Input> = t.entries().iter().map(|e| e.input.clone()).collect();
+    let n = recorded.len();
+    for _ in 0..4 {
+        let i = g.below(n as u64 + 1) as usize;
+        t.seek(i);
+        if state(t.current()) != state(&fresh_run(&case, &recorded[..i])) {
+            return Err(format!("seek({i}) of {n} differs from a fresh run of the first {i} inputs"));
+        }
+    }
+    // Fork somewhere and push an input of another case.
+    let i = g.below(n as u64 + 1) as usize;
+    let other = case_inputs(&generate(seed.wrapping_add(1_000_003)));
+    let x = other.get(g.below(other.len().max(1) as u64) as usize).cloned().unwrap_or_else(|| Input::step(1));
+    let dropped = t.fork_at(i);
+    if dropped.as_ref().map_or(0, |d| d.entries.len()) != n - i {
+        return Err(format!("fork_at({i}) of {n} dropped {:?} entries", dropped.map(|d| d.entries.len())));
+    }
+    let pushed = t.push(x.clone());
+    let mut expected = recorded[..i].to_vec();
+    if pushed.recorded {
+        expected.push(x.clone());
+    }
+    let now: Vec<Input> = t.entries().iter().map(|e| e.input.clone()).collect();
+    if now != expected {
+        return Err(format!("after fork_at({i}) and `{}`, the inputs are not the prefix plus the new one", x.line()));
+    }
+    if state(t.current()) != state(&fresh_run(&case, &expected)) {
+        return Err(format!("fork_at({i}) then `{}` differs from a fresh run of the new inputs", x.line()));
+    }
+    // The scenario text replays to the same state.
+    let text = t.scenario().render();
+    let parsed = Scenario::parse(&text).map_err(|e| format!("the timeline's scenario does not parse: {e}\n{text}"))?;
+    let (replayed, _) = Timeline::from_scenario(&parsed, files);
+    if state(replayed.current()) != state(t.current()) {
+        return Err("the timeline's scenario replays to another state".to_string());
+    }
+    if let Some(m) = t.replay_mismatches().first() {
+        return Err(m.to_string());
+    }
+    Ok(())
+}
+
+#[test]
+fn timeline_seek_and_fork_equal_fresh_runs() {
+    let cases = env_u64("STSPLAY_PROPERTY_CASES", 200);
+    let start = env_u64("STSPLAY_PROPERTY_SEED", 0);
+    let t0 = std::time::Instant::now();
+    for seed in start..start.saturating_add(cases) {
+        let result = catch_unwind(AssertUnwindSafe(|| check_timeline_case(seed)));
+        let failure = match result {
+            Ok(Ok(())) => continue,
+            Ok(Err(e)) => e,
+            Err(_) => "panicked (a replay diverged?)".to_string(),
+        };
+        panic!(
+            "timeline property failed for case seed {seed}; rerun with STSPLAY_PROPERTY_SEED={seed} STSPLAY_PROPERTY_CASES=1\n{failure}\n{}",
+            generate(seed).describe()
+        );
+    }
+    eprintln!("timeline property: {cases} cases from seed {start} in {:.2?}", t0.elapsed());
 }
