@@ -125,7 +125,7 @@ impl State {
         let sim = timeline.current_rc();
         State {
             editor: Rc::from(editor),
-            seed: timeline.scenario().seed,
+            seed: timeline.seed(),
             snapshot: Rc::new(sim.snapshot()),
             sim,
             timeline,

@@ -198,6 +198,11 @@ impl Timeline {
         self.position
     }
 
+    /// The seed of the scenario's headers.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
     /// Every recorded input, the ones after the current position included.
     pub fn entries(&self) -> &[Rc<Entry>] {
         &self.entries
