@@ -122,6 +122,47 @@ pub fn parse(text: &str) -> Parsed {
 
 /// Aliases let a tiny text expand into a huge value ("billion laughs"); the
 /// manifests we read never need them, so they are refused before parsing.
+/// A mapping key as text, the way the JSON conversion (sigs.k8s.io/yaml)
+/// names a non-string key: `true`, `42`, `1.5`, `null`. Written out here
+/// rather than through `serde_yaml::to_string`, which would pull the whole
+/// YAML emitter into the web bundle for a key.
+pub fn key_text(key: &Value) -> String {
+    match key {
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".to_string(),
+        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => i.to_string(),
+            (_, Some(u), _) => u.to_string(),
+            (_, _, Some(f)) if f.is_nan() => ".nan".to_string(),
+            (_, _, Some(f)) if f.is_infinite() => if f > 0.0 { ".inf" } else { "-.inf" }.to_string(),
+            (_, _, Some(f)) => format!("{f:?}"),
+            _ => String::new(),
+        },
+        Value::Tagged(t) => key_text(&t.value),
+        // A sequence or mapping as a key (`? [a, b]`): its flow form.
+        Value::Sequence(items) => format!("[{}]", items.iter().map(key_text).collect::<Vec<_>>().join(", ")),
+        Value::Mapping(m) => {
+            let pairs: Vec<String> = m.iter().map(|(k, v)| format!("{}: {}", key_text(k), key_text(v))).collect();
+            format!("{{{}}}", pairs.join(", "))
+        }
+    }
+}
+
+#[cfg(test)]
+mod key_text_tests {
+    use super::*;
+
+    #[test]
+    fn matches_the_emitter_for_scalars() {
+        for text in ["true", "false", "42", "-7", "1.5", "18446744073709551615", "null", "a", ".inf", "-.inf", ".nan"] {
+            let v: Value = serde_yaml::from_str(text).unwrap_or(Value::Null);
+            let emitted = serde_yaml::to_string(&v).unwrap_or_default().trim().to_string();
+            assert_eq!(key_text(&v), emitted, "{text}");
+        }
+    }
+}
+
 fn parse_document(chunk: &str) -> Result<Value, (usize, usize, String)> {
     if let Some((line, column)) = find_alias(chunk) {
         return Err((line, column, "YAML aliases (*name) are not supported".to_string()));

@@ -741,7 +741,7 @@ impl<'a> Reader<'a> {
         for k in map.keys() {
             let name = match k.as_str() {
                 Some(s) => s.to_string(),
-                None => serde_yaml::to_string(k).unwrap_or_default().trim().to_string(),
+                None => crate::manifest::key_text(k),
             };
             if !self.seen.contains(&name) {
                 errs.unknown(join(&self.path, &name));
@@ -1905,7 +1905,7 @@ pub fn canonical_json(v: &Value) -> String {
                 for (k, v) in m {
                     let key = match k.as_str() {
                         Some(s) => s.to_string(),
-                        None => serde_yaml::to_string(k).unwrap_or_default().trim().to_string(),
+                        None => crate::manifest::key_text(k),
                     };
                     out.insert(key, convert(v));
                 }

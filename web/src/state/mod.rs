@@ -8,8 +8,12 @@
 //! Step is an input of it (`kubectl apply -f -` with the editor's text,
 //! `step`), Back and jumps are its exact `seek`s, and acting in the past
 //! forks it (the dropped future is kept in [`State::discarded`] until the
-//! next action, so it can be restored). This module keeps only what the UI
-//! adds: the editor's text, the status line and whether Play is on.
+//! next action, so it can be restored). The console's commands are inputs
+//! too, so Back undoes them and the session's scenario holds them. This
+//! module keeps only what the UI adds: the editor's text, the status line,
+//! Play and its speed, and the console's slice ([`console`]).
+
+pub mod console;
 
 use std::rc::Rc;
 
@@ -18,6 +22,42 @@ use stsplay_core::scenario::{Input, Scenario};
 use stsplay_core::timeline::{Discarded, Timeline};
 use stsplay_core::{ApplyError, Simulation, Snapshot, DEFAULT_EXAMPLE, DEFAULT_SEED};
 use yew::Reducible;
+
+pub use console::{Console, ConsoleEntry};
+
+/// Play's speeds: Step presses per tick of the play timer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Speed {
+    #[default]
+    X1,
+    X4,
+    X16,
+    /// Until nothing is pending or a tick's budget of steps is used.
+    Max,
+}
+
+impl Speed {
+    pub const ALL: [Speed; 4] = [Speed::X1, Speed::X4, Speed::X16, Speed::Max];
+
+    /// Step presses per tick.
+    pub fn presses(self) -> u64 {
+        match self {
+            Speed::X1 => 1,
+            Speed::X4 => 4,
+            Speed::X16 => 16,
+            Speed::Max => 200,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Speed::X1 => "1×",
+            Speed::X4 => "4×",
+            Speed::X16 => "16×",
+            Speed::Max => "as fast as possible",
+        }
+    }
+}
 
 /// What the status line under the editor says.
 #[derive(Clone, Debug, PartialEq)]
@@ -54,7 +94,8 @@ pub struct State {
     pub editor: Rc<str>,
     /// The seed of the simulation (and of Reset's new one).
     pub seed: u64,
-    pub timeline: Timeline,
+    /// Shared with the timeline panel; changed copy-on-write.
+    pub timeline: Rc<Timeline>,
     /// `timeline.current()`, shared with the views.
     pub sim: Rc<Simulation>,
     /// Derived from `sim` whenever it changes (see [`State::sync`]).
@@ -62,7 +103,11 @@ pub struct State {
     /// The future the last fork dropped, while it can still be restored.
     pub discarded: Option<Discarded>,
     pub playing: bool,
+    pub speed: Speed,
     pub status: Status,
+    pub console: Console,
+    /// The keyboard-shortcut help overlay is open.
+    pub help_open: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,6 +128,31 @@ pub enum Action {
     Tick,
     /// A new simulation (same seed), then apply the editor's text.
     Reset,
+    /// Step until nothing is pending (`run until settled`).
+    RunUntilSettled,
+    /// Jump to the moment step `k` (0-based) was recorded.
+    SeekStep(usize),
+    /// Jump to the state after input `i` of the timeline.
+    SeekInput(usize),
+    SetSpeed(Speed),
+    /// The console's input line changed.
+    ConsoleInput(String),
+    /// Enter in the console: run the line.
+    ConsoleSubmit,
+    /// ↑ (`older`) / ↓ in the console.
+    ConsoleHistory {
+        older: bool,
+    },
+    /// Tab in the console, with the caret at this byte.
+    ConsoleComplete {
+        cursor: usize,
+    },
+    /// Ctrl+L in the console.
+    ConsoleClear,
+    /// Run a command as if typed in the console (the row menus' actions).
+    Run(String),
+    /// Open or close the keyboard-shortcut help.
+    ToggleHelp,
 }
 
 impl Default for State {
@@ -128,10 +198,13 @@ impl State {
             seed: timeline.seed(),
             snapshot: Rc::new(sim.snapshot()),
             sim,
-            timeline,
+            timeline: Rc::new(timeline),
             discarded: None,
             playing: false,
+            speed: Speed::default(),
             status: Status::Info(Vec::new()),
+            console: Console::default(),
+            help_open: false,
         }
     }
 
@@ -160,12 +233,42 @@ impl State {
     /// Pushes an input. Once something new is recorded, only the future
     /// this push dropped (if any) can be restored.
     fn push(&mut self, input: Input) -> stsplay_core::timeline::Pushed {
-        let pushed = self.timeline.push(input);
+        let pushed = Rc::make_mut(&mut self.timeline).push(input);
         if pushed.recorded {
             self.discarded = pushed.discarded.clone();
         }
         self.sync();
         pushed
+    }
+
+    /// Runs a command line through the timeline and prints it in the console.
+    fn run_command(&mut self, line: &str) {
+        if line.trim().is_empty() {
+            return;
+        }
+        match Input::command(line) {
+            Err(e) => self.console.print(ConsoleEntry {
+                command: line.trim().to_string(),
+                output: format!("error: {e}\n"),
+                exit_code: 2,
+                recorded: false,
+            }),
+            Ok(input) => {
+                let pushed = self.push(input);
+                self.console.print(ConsoleEntry {
+                    command: pushed.result.command,
+                    output: pushed.result.output,
+                    exit_code: pushed.result.exit_code,
+                    recorded: pushed.recorded,
+                });
+            }
+        }
+    }
+
+    fn seek(&mut self, go: impl FnOnce(&mut Timeline)) {
+        self.playing = false;
+        go(Rc::make_mut(&mut self.timeline));
+        self.sync();
     }
 
     fn apply_editor(&mut self) {
@@ -213,7 +316,7 @@ impl State {
                 self.playing = false;
                 match self.timeline.previous_change() {
                     Some(p) => {
-                        self.timeline.seek_to(p);
+                        Rc::make_mut(&mut self.timeline).seek_to(p);
                         self.sync();
                     }
                     None => self.status = Status::Info(vec!["Nothing to go back to.".to_string()]),
@@ -221,7 +324,7 @@ impl State {
             }
             Action::RestoreFuture => {
                 if let Some(d) = self.discarded.take() {
-                    if !self.timeline.restore(&d) {
+                    if !Rc::make_mut(&mut self.timeline).restore(&d) {
                         self.status = Status::Info(vec!["The discarded steps can no longer be restored.".to_string()]);
                     }
                     self.sync();
@@ -237,13 +340,44 @@ impl State {
                 }
             }
             Action::Tick => {
-                if self.playing && !self.step_once() {
-                    self.playing = false;
+                if self.playing {
+                    let presses = self.speed.presses();
+                    if !self.has_pending() {
+                        self.playing = false;
+                    } else if presses == 1 {
+                        self.step_once();
+                    } else {
+                        self.push(Input::step(presses));
+                    }
                 }
             }
             Action::Reset => {
+                let console = std::mem::take(&mut self.console);
+                let speed = self.speed;
                 self = State::with_seed(&self.editor, self.seed);
+                self.console = console;
+                self.speed = speed;
             }
+            Action::RunUntilSettled => {
+                self.playing = false;
+                self.run_command("run until settled");
+            }
+            Action::SeekStep(k) => self.seek(|t| t.seek_step(k)),
+            Action::SeekInput(i) => self.seek(|t| t.seek(i)),
+            Action::SetSpeed(speed) => self.speed = speed,
+            Action::ConsoleInput(text) => self.console.set_input(text),
+            Action::ConsoleSubmit => {
+                let line = self.console.take_input();
+                self.run_command(&line);
+            }
+            Action::ConsoleHistory { older } => self.console.browse(older),
+            Action::ConsoleComplete { cursor } => {
+                let sim = Rc::clone(&self.sim);
+                self.console.complete(cursor, &sim);
+            }
+            Action::ConsoleClear => self.console.clear(),
+            Action::Run(line) => self.run_command(&line),
+            Action::ToggleHelp => self.help_open = !self.help_open,
         }
         if self.playing && !self.has_pending() {
             self.playing = false;

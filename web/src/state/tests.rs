@@ -130,7 +130,7 @@ fn acting_after_back_forks_and_the_future_can_be_restored() {
     assert!(restored.discarded.is_none());
     assert_eq!(fingerprint(&restored), before_fork);
     let mut forward = restored;
-    forward.timeline.seek(len);
+    Rc::make_mut(&mut forward.timeline).seek(len);
     forward.sync();
     assert_eq!(fingerprint(&forward), end);
 
