@@ -6,7 +6,10 @@
 use stsplay_web::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlTextAreaElement, InputEvent, InputEventInit};
+use web_sys::{
+    Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement, InputEvent, InputEventInit, KeyboardEvent,
+    KeyboardEventInit,
+};
 use yew::scheduler::flush;
 use yew::AppHandle;
 
@@ -316,4 +319,111 @@ async fn the_step_log_shows_only_the_newest_steps() {
     assert!((limit..limit + chunk).contains(&shown), "{shown} steps shown");
     let note = all(root, ".log p.empty").iter().map(text).collect::<Vec<_>>().join(" ");
     assert!(note.contains("earlier steps not shown"), "{note}");
+}
+
+fn console_input(root: &Element) -> HtmlInputElement {
+    root.query_selector("#console-input").unwrap().expect("a console input").dyn_into().unwrap()
+}
+
+/// Types `text` into the console (an input event, as a keyboard does).
+fn type_into_console(root: &Element, text: &str) {
+    let input = console_input(root);
+    input.set_value(text);
+    let init = InputEventInit::new();
+    init.set_bubbles(true);
+    input.dispatch_event(&InputEvent::new_with_event_init_dict("input", &init).unwrap()).unwrap();
+}
+
+async fn press(root: &Element, key: &str, ctrl: bool) {
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    init.set_ctrl_key(ctrl);
+    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    console_input(root).dispatch_event(&event).unwrap();
+    flush().await;
+}
+
+fn scrollback(root: &Element) -> String {
+    root.query_selector("[aria-label='Console output']").unwrap().map(|e| text(&e)).unwrap_or_default()
+}
+
+fn statefulset_summary(root: &Element) -> String {
+    root.query_selector(".statefulsets").unwrap().map(|e| text(&e)).unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn a_console_command_runs_is_undone_by_back_and_is_in_the_history() {
+    let app = mount().await;
+    let root = &app.root;
+    type_into_console(root, "kubectl scale sts web --replicas=5");
+    press(root, "Enter", false).await;
+    assert!(scrollback(root).contains("statefulset.apps/web scaled"), "{}", scrollback(root));
+    assert!(statefulset_summary(root).contains("/5"), "{}", statefulset_summary(root));
+    assert_eq!(console_input(root).value(), "", "the line is cleared after it runs");
+    // A refused command prints kubectl's error and is no input of the timeline.
+    type_into_console(root, "kubectl scale sts ghost --replicas=1");
+    press(root, "Enter", false).await;
+    assert!(scrollback(root).contains("Error from server (NotFound)"), "{}", scrollback(root));
+    assert!(scrollback(root).contains("Nothing was changed."));
+    // Back undoes the scale.
+    click(root, "Back").await;
+    assert!(statefulset_summary(root).contains("/3"), "{}", statefulset_summary(root));
+    // ↑ brings the last line back, ↓ past the newest restores what was typed.
+    type_into_console(root, "kubectl get");
+    press(root, "ArrowUp", false).await;
+    assert_eq!(console_input(root).value(), "kubectl scale sts ghost --replicas=1");
+    press(root, "ArrowUp", false).await;
+    assert_eq!(console_input(root).value(), "kubectl scale sts web --replicas=5");
+    press(root, "ArrowDown", false).await;
+    press(root, "ArrowDown", false).await;
+    assert_eq!(console_input(root).value(), "kubectl get");
+    // Ctrl+L clears the scrollback.
+    press(root, "l", true).await;
+    assert!(!scrollback(root).contains("scaled"), "{}", scrollback(root));
+}
+
+#[wasm_bindgen_test]
+async fn tab_completes_in_the_console_and_lists_the_choices() {
+    let app = mount().await;
+    let root = &app.root;
+    for _ in 0..40 {
+        click(root, "Step").await;
+    }
+    type_into_console(root, "kubectl sca");
+    press(root, "Tab", false).await;
+    assert_eq!(console_input(root).value(), "kubectl scale ");
+    type_into_console(root, "kubectl delete pod web-");
+    press(root, "Tab", false).await;
+    let hint = root.query_selector("[aria-label='Completions']").unwrap().map(|e| text(&e)).unwrap_or_default();
+    assert!(hint.contains("web-0") && hint.contains("web-1"), "{hint}");
+}
+
+fn inputs_list(root: &Element) -> Vec<Element> {
+    all(root, "ol[aria-label='Inputs'] > li")
+}
+
+#[wasm_bindgen_test]
+async fn acting_in_the_past_forks_and_restore_brings_the_future_back() {
+    let app = mount().await;
+    let root = &app.root;
+    for _ in 0..6 {
+        click(root, "Step").await;
+    }
+    assert_eq!(inputs_list(root).len(), 7, "the apply and six Step presses");
+    // Jump back to the state after the third input, from the list.
+    let third: HtmlElement = inputs_list(root)[2].query_selector("button").unwrap().unwrap().dyn_into().unwrap();
+    third.click();
+    flush().await;
+    assert_eq!(all(root, "ol[aria-label='Inputs'] > li.future").len(), 4);
+    // Acting there forks: the four later inputs are discarded, one Restore brings them back.
+    click(root, "Step").await;
+    let notice = root.query_selector(".discarded").unwrap().map(|e| text(&e)).unwrap_or_default();
+    assert!(notice.contains("4 later inputs discarded"), "{notice}");
+    assert_eq!(inputs_list(root).len(), 4);
+    click(root, "Restore").await;
+    assert!(root.query_selector(".discarded").unwrap().is_none());
+    assert_eq!(inputs_list(root).len(), 7);
+    assert_eq!(all(root, "ol[aria-label='Inputs'] > li.future").len(), 4);
 }

@@ -51,12 +51,25 @@ pub fn timeline_panel(props: &TimelineProps) -> Html {
         let dispatch = props.dispatch.clone();
         Callback::from(move |_: MouseEvent| dispatch.emit(Action::RestoreFuture))
     };
+    // The session as a scenario file: rendered only when the link is used.
+    let ondownload = {
+        let timeline = Rc::clone(&props.timeline);
+        Callback::from(move |e: MouseEvent| {
+            let link: web_sys::HtmlAnchorElement = e.target_unchecked_into();
+            let text = String::from(js_sys::encode_uri_component(&timeline.scenario().render()));
+            link.set_href(&format!("data:text/plain;charset=utf-8,{text}"));
+        })
+    };
     let start = position.input.saturating_sub(INPUTS_SHOWN / 2);
     let end = (start + INPUTS_SHOWN).min(entries.len());
     let start = end.saturating_sub(INPUTS_SHOWN);
     html! {
         <section class="timeline" aria-labelledby="timeline-heading">
             <h2 id="timeline-heading">{ "Timeline" }</h2>
+            <p class="download">
+                <a href="#" download="stsplay-session.script" onclick={ondownload}
+                    title="The session as a scenario file: `stsplay run` replays it">{ "Download scenario" }</a>
+            </p>
             <div class="scrubber">
                 <input type="range" min="0" max={total_steps.to_string()} value={now_steps.min(total_steps).to_string()}
                     aria-label="Timeline position (steps recorded)" aria-valuetext={format!("step {now_steps} of {total_steps}")}

@@ -7,7 +7,7 @@ pub mod storage;
 
 use std::rc::Rc;
 
-use gloo_events::EventListener;
+use gloo_events::{EventListener, EventListenerOptions};
 use gloo_timers::callback::{Interval, Timeout};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, KeyboardEvent};
@@ -95,41 +95,47 @@ pub fn use_shortcuts(state: &UseReducerHandle<State>) {
     use_effect_with(help_open, move |help_open| {
         let help_open = *help_open;
         let listener = web_sys::window().map(|window| {
-            EventListener::new(&window, "keydown", move |event| {
-                let Some(e) = event.dyn_ref::<KeyboardEvent>() else { return };
-                if e.ctrl_key() || e.alt_key() || e.meta_key() || typing(e) {
-                    return;
-                }
-                // A focused button or link takes Space/Enter itself.
-                let on_control = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<HtmlElement>().ok())
-                    .is_some_and(|el| matches!(el.tag_name().as_str(), "BUTTON" | "A"));
-                let action = match e.key().as_str() {
-                    "ArrowRight" => Some(Action::Step),
-                    "ArrowLeft" => Some(Action::Back),
-                    " " if !on_control => Some(Action::TogglePlay),
-                    "Home" => Some(Action::Reset),
-                    "?" => Some(Action::ToggleHelp),
-                    "Escape" if help_open => Some(Action::ToggleHelp),
-                    "/" => {
-                        if let Some(input) = web_sys::window()
-                            .and_then(|w| w.document())
-                            .and_then(|d| d.get_element_by_id(crate::components::console::INPUT_ID))
-                            .and_then(|el| el.dyn_into::<HtmlElement>().ok())
-                        {
-                            e.prevent_default();
-                            let _ = input.focus();
-                        }
-                        None
+            // Not passive: a shortcut's key must not also scroll the page.
+            EventListener::new_with_options(
+                &window,
+                "keydown",
+                EventListenerOptions::enable_prevent_default(),
+                move |event| {
+                    let Some(e) = event.dyn_ref::<KeyboardEvent>() else { return };
+                    if e.ctrl_key() || e.alt_key() || e.meta_key() || typing(e) {
+                        return;
                     }
-                    _ => None,
-                };
-                if let Some(action) = action {
-                    e.prevent_default();
-                    dispatcher.dispatch(action);
-                }
-            })
+                    // A focused button or link takes Space/Enter itself.
+                    let on_control = e
+                        .target()
+                        .and_then(|t| t.dyn_into::<HtmlElement>().ok())
+                        .is_some_and(|el| matches!(el.tag_name().as_str(), "BUTTON" | "A"));
+                    let action = match e.key().as_str() {
+                        "ArrowRight" => Some(Action::Step),
+                        "ArrowLeft" => Some(Action::Back),
+                        " " if !on_control => Some(Action::TogglePlay),
+                        "Home" => Some(Action::Reset),
+                        "?" => Some(Action::ToggleHelp),
+                        "Escape" if help_open => Some(Action::ToggleHelp),
+                        "/" => {
+                            if let Some(input) = web_sys::window()
+                                .and_then(|w| w.document())
+                                .and_then(|d| d.get_element_by_id(crate::components::console::INPUT_ID))
+                                .and_then(|el| el.dyn_into::<HtmlElement>().ok())
+                            {
+                                e.prevent_default();
+                                let _ = input.focus();
+                            }
+                            None
+                        }
+                        _ => None,
+                    };
+                    if let Some(action) = action {
+                        e.prevent_default();
+                        dispatcher.dispatch(action);
+                    }
+                },
+            )
         });
         move || drop(listener)
     });
