@@ -46,7 +46,7 @@ pub fn endpoints<'a>(c: &'a Cluster, s: &ServiceState) -> Vec<&'a Pod> {
         .filter(|p| svc.selector.iter().all(|(k, v)| p.labels.get(k) == Some(v)))
         .filter(|p| if svc.publish_not_ready_addresses { true } else { p.ready && !p.is_terminating() })
         .collect();
-    pods.sort_by(|a, b| natural_cmp(&a.name, &b.name));
+    crate::sort::sort_by(&mut pods, |a, b| natural_cmp(&a.name, &b.name));
     pods
 }
 
@@ -96,7 +96,7 @@ pub fn records(c: &Cluster) -> Vec<DnsRecordView> {
             }
         }
     }
-    out.sort_by(|x, y| {
+    crate::sort::sort_by(&mut out, |x, y| {
         natural_cmp(&x.name, &y.name)
             .then_with(|| x.record_type.cmp(&y.record_type))
             .then_with(|| natural_cmp(&x.data, &y.data))

@@ -35,6 +35,7 @@ pub mod reason;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
+pub mod sort;
 pub mod spec;
 pub mod timefmt;
 pub mod timeline;

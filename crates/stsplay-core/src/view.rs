@@ -149,7 +149,7 @@ pub fn snapshot(c: &Cluster, now_ms: u64) -> Snapshot {
             },
         })
         .collect();
-    statefulsets.sort_by(|a, b| ns_name_cmp((&a.namespace, &a.name), (&b.namespace, &b.name)));
+    crate::sort::sort_by(&mut statefulsets, |a, b| ns_name_cmp((&a.namespace, &a.name), (&b.namespace, &b.name)));
     let mut pods: Vec<PodView> = c
         .pods
         .values()
@@ -171,7 +171,7 @@ pub fn snapshot(c: &Cluster, now_ms: u64) -> Snapshot {
             claims: p.spec.claim_volumes.iter().map(|(_, claim)| claim.clone()).collect(),
         })
         .collect();
-    pods.sort_by(|a, b| ns_name_cmp((&a.namespace, &a.name), (&b.namespace, &b.name)));
+    crate::sort::sort_by(&mut pods, |a, b| ns_name_cmp((&a.namespace, &a.name), (&b.namespace, &b.name)));
     let mut pvcs: Vec<ClaimView> = c
         .claims
         .values()
@@ -185,7 +185,7 @@ pub fn snapshot(c: &Cluster, now_ms: u64) -> Snapshot {
             access_modes: access_modes_short(&cl.bound_access_modes),
         })
         .collect();
-    pvcs.sort_by(|a, b| ns_name_cmp((&a.namespace, &a.name), (&b.namespace, &b.name)));
+    crate::sort::sort_by(&mut pvcs, |a, b| ns_name_cmp((&a.namespace, &a.name), (&b.namespace, &b.name)));
     let mut pvs: Vec<VolumeView> = c
         .volumes
         .values()
@@ -199,7 +199,7 @@ pub fn snapshot(c: &Cluster, now_ms: u64) -> Snapshot {
             access_modes: access_modes_short(&v.access_modes),
         })
         .collect();
-    pvs.sort_by(|a, b| natural_cmp(&a.name, &b.name));
+    crate::sort::sort_by(&mut pvs, |a, b| natural_cmp(&a.name, &b.name));
     let nodes = c
         .nodes
         .values()

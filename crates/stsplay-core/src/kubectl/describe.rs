@@ -106,7 +106,7 @@ fn object_events<'a>(all: &'a [KubeEvent], ns: &str, kind: &str, name: &str) -> 
         .iter()
         .filter(|e| e.object_kind == kind && e.object_name == name && (kind == "node" || e.namespace == ns))
         .collect();
-    evs.sort_by_key(|e| e.last_ms);
+    crate::sort::sort_by_key(&mut evs, |e| e.last_ms);
     evs
 }
 
@@ -416,7 +416,7 @@ pub(super) fn get_events(sim: &Simulation, ns: &str, all_ns: bool) -> (String, i
         };
     }
     // Event objects are named `<object>.<hex timestamp>` and listed by name.
-    evs.sort_by(|a, b| {
+    crate::sort::sort_by(&mut evs, |a, b| {
         (&a.namespace, format!("{}.", a.object_name), a.first_ms).cmp(&(
             &b.namespace,
             format!("{}.", b.object_name),

@@ -329,7 +329,7 @@ pub(super) fn get(sim: &Simulation, g: &Get, ns: &str, all_namespaces: bool) -> 
         .filter(|r| selector_matches(&selector, &r.labels))
         .collect();
     // The API server lists objects in key order: namespace, then name.
-    selected.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+    crate::sort::sort_by(&mut selected, |a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
     if let Some(name) = &name {
         selected.retain(|r| &r.name == name);
         if selected.is_empty() {

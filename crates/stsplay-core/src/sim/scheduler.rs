@@ -108,7 +108,7 @@ pub fn schedule(c: &Cluster, key: &Key, uid: &str, tie_break: u64) -> Vec<Action
         let total = c.nodes.len();
         // FitError.Error(): the "N reason" strings are sorted as strings.
         let mut detail: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
-        detail.sort();
+        crate::sort::sort(&mut detail);
         let detail = detail.join(", ");
         // DefaultPreemption: nodes rejected by a filter that evicting pods could
         // fix (resources, the pod's anti-affinity) are tried and, every pod
@@ -123,7 +123,7 @@ pub fn schedule(c: &Cluster, key: &Key, uid: &str, tie_break: u64) -> Vec<Action
         if try_nodes > 0 {
             preemption.push(format!("{try_nodes} No preemption victims found for incoming pod"));
         }
-        preemption.sort();
+        crate::sort::sort(&mut preemption);
         return unschedulable(format!(
             "0/{total} nodes are available: {detail}. preemption: 0/{total} nodes are available: {}.",
             preemption.join(", ")

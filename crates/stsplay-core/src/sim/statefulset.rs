@@ -301,7 +301,7 @@ fn sync_fast(c: &Cluster, key: &Key, si: &SetIndex, now: u64, max_unavailable_ga
             .filter(|(rev, _)| **rev != update_revision.name)
             .flat_map(|(_, ords)| ords.range(span(min, end)).copied())
             .collect();
-        v.sort_unstable_by(|a, b| b.cmp(a));
+        crate::sort::sort_by(&mut v, |a, b| b.cmp(a));
         v
     };
     if !blocked && created_this_sync == 0 && max_unavailable_gate {
@@ -534,7 +534,7 @@ fn complete_rolling_update(set: &StatefulSet, st: &mut SetStatus) {
 /// `truncateHistory`: keep `revisionHistoryLimit` non-live revisions.
 fn truncate_history(s: &SetState, key: &Key, live: &[&str], actions: &mut Vec<Action>) {
     let mut history: Vec<&Revision> = s.revisions.iter().filter(|r| !live.contains(&r.name.as_str())).collect();
-    history.sort_by_key(|r| r.revision);
+    crate::sort::sort_by_key(&mut history, |r| r.revision);
     let limit = s.set.spec.revision_history_limit.max(0) as usize;
     if history.len() > limit {
         let names = history.iter().take(history.len() - limit).map(|r| r.name.clone()).collect();
@@ -603,7 +603,7 @@ pub fn sync_stateful_set_full(c: &Cluster, key: &Key, now: u64, max_unavailable_
             condemned.push((ord, p));
         }
     }
-    condemned.sort_by_key(|(ord, _)| std::cmp::Reverse(*ord));
+    crate::sort::sort_by_key(&mut condemned, |(ord, _)| std::cmp::Reverse(*ord));
 
     // The first unhealthy pod: replicas in order, then condemned from the lowest ordinal.
     let first_unhealthy: Option<String> = (start..start + replica_count)
@@ -721,7 +721,7 @@ pub fn sync_stateful_set_full(c: &Cluster, key: &Key, now: u64, max_unavailable_
     let mut live: Vec<&str> = vec![status.current_revision.as_str(), status.update_revision.as_str()];
     live.extend(pods.iter().filter_map(|(_, p)| p.revision.as_deref()));
     let mut history: Vec<&Revision> = s.revisions.iter().filter(|r| !live.contains(&r.name.as_str())).collect();
-    history.sort_by_key(|r| r.revision);
+    crate::sort::sort_by_key(&mut history, |r| r.revision);
     let limit = set.spec.revision_history_limit.max(0) as usize;
     if history.len() > limit {
         let names = history.iter().take(history.len() - limit).map(|r| r.name.clone()).collect();

@@ -706,7 +706,7 @@ impl Simulation {
     pub fn rollout_history(&self, key: &Key) -> Result<Vec<(i64, String)>, SimError> {
         let Some(s) = self.cluster.sets.get(key) else { return Err(set_not_found(key)) };
         let mut revs: Vec<(i64, String)> = s.revisions.iter().map(|r| (r.revision, r.name.clone())).collect();
-        revs.sort();
+        crate::sort::sort(&mut revs);
         Ok(revs)
     }
 
@@ -715,7 +715,7 @@ impl Simulation {
     pub fn rollout_undo(&mut self, key: &Key, to_revision: Option<i64>) -> Result<Rollback, SimError> {
         let Some(s) = self.cluster.sets.get(key) else { return Err(set_not_found(key)) };
         let mut revs: Vec<&Revision> = s.revisions.iter().collect();
-        revs.sort_by_key(|r| r.revision);
+        crate::sort::sort_by_key(&mut revs, |r| r.revision);
         let target = match to_revision {
             Some(n) if n > 0 => revs.iter().find(|r| r.revision == n).copied(),
             _ => {
