@@ -57,7 +57,7 @@ pub fn app() -> Html {
                     <Console input={Rc::clone(&console.input)} caret={console.caret}
                         scrollback={Rc::clone(&console.scrollback)} hint={Rc::clone(&console.hint)}
                         dispatch={dispatch.clone()} />
-                    <ClusterView sim={Rc::clone(&state.sim)} snapshot={Rc::clone(&state.snapshot)} />
+                    <ClusterView sim={Rc::clone(&state.sim)} snapshot={Rc::clone(&state.snapshot)} dispatch={dispatch.clone()} />
                 </section>
             </main>
             if state.help_open {

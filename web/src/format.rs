@@ -55,6 +55,17 @@ pub fn status_counts(sts: &StatefulSetView, pods: &[PodView]) -> Vec<(String, us
     counts
 }
 
+/// The STATUS column of `kubectl get nodes`: `Ready`, `NotReady`, with
+/// `,SchedulingDisabled` when cordoned.
+pub fn node_status(n: &stsplay_core::NodeView) -> String {
+    let ready = if n.ready { "Ready" } else { "NotReady" };
+    if n.schedulable {
+        ready.to_string()
+    } else {
+        format!("{ready},SchedulingDisabled")
+    }
+}
+
 /// `READY n/m` as `kubectl get statefulsets` prints it.
 pub fn sts_ready(sts: &StatefulSetView) -> String {
     format!("{}/{}", sts.status.ready_replicas, sts.replicas)
@@ -83,6 +94,7 @@ mod tests {
             stateful_set: (!owner.is_empty()).then(|| owner.to_string()),
             ordinal: None,
             claims: Vec::new(),
+            readiness_probe: false,
         }
     }
 

@@ -119,7 +119,7 @@ async fn loads_with_the_default_example_and_four_tables() {
     for caption in ["Pods", "PersistentVolumeClaims", "PersistentVolumes", "DNS records"] {
         assert!(captions.iter().any(|c| c == caption), "missing {caption}: {captions:?}");
     }
-    assert_eq!(headers(&table(root, "Pods")), ["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE"]);
+    assert_eq!(headers(&table(root, "Pods")), ["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "ACTIONS"]);
     assert_eq!(headers(&table(root, "DNS records")), ["NAME", "TYPE", "DATA"]);
     for name in ["Apply", "Step", "Back", "Play", "Reset"] {
         button(root, name);
@@ -426,4 +426,27 @@ async fn acting_in_the_past_forks_and_restore_brings_the_future_back() {
     assert!(root.query_selector(".discarded").unwrap().is_none());
     assert_eq!(inputs_list(root).len(), 7);
     assert_eq!(all(root, "ol[aria-label='Inputs'] > li.future").len(), 4);
+}
+
+#[wasm_bindgen_test]
+async fn a_row_menu_runs_its_command_through_the_console() {
+    let app = mount().await;
+    let root = &app.root;
+    for _ in 0..40 {
+        click(root, "Step").await;
+    }
+    let menu = root.query_selector("[aria-label='Actions for pod web-1']").unwrap().expect("a menu for web-1");
+    let delete: HtmlElement =
+        all(&menu, "button").into_iter().find(|b| text(b) == "Delete").unwrap().dyn_into().unwrap();
+    delete.click();
+    flush().await;
+    // The click is echoed as the kubectl command it ran, with kubectl's output.
+    let log = scrollback(root);
+    assert!(log.contains("$ kubectl delete pod web-1"), "{log}");
+    assert!(log.contains("pod \"web-1\" deleted"), "{log}");
+    // Without a readiness probe, "Make unready" is offered disabled, saying why.
+    let menu = root.query_selector("[aria-label='Actions for pod web-0']").unwrap().expect("a menu for web-0");
+    let unready = all(&menu, "button").into_iter().find(|b| text(b).starts_with("Make unready")).expect("Make unready");
+    assert!(unready.has_attribute("disabled"));
+    assert!(text(&unready).contains("no readiness probe"));
 }

@@ -78,6 +78,10 @@ pub struct PodView {
     /// The claims its volumes name (`persistentVolumeClaim.claimName`), in
     /// volume order.
     pub claims: Vec<String>,
+    /// Whether a container has a readiness probe (`pod unready` needs one);
+    /// not part of the JSON contract.
+    #[serde(skip)]
+    pub readiness_probe: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -169,6 +173,7 @@ pub fn snapshot(c: &Cluster, now_ms: u64) -> Snapshot {
             stateful_set: p.owner.clone(),
             ordinal: p.ordinal,
             claims: p.spec.claim_volumes.iter().map(|(_, claim)| claim.clone()).collect(),
+            readiness_probe: p.spec.containers.iter().any(|c| c.readiness_probe.is_some()),
         })
         .collect();
     crate::sort::sort_by(&mut pods, |a, b| ns_name_cmp((&a.namespace, &a.name), (&b.namespace, &b.name)));

@@ -1,6 +1,7 @@
 //! One component per panel. Components render props and dispatch actions
 //! (through a `Callback<Action>`); they never touch the core or storage.
 
+pub mod actions;
 pub mod console;
 pub mod controls;
 pub mod editor;

@@ -3,21 +3,27 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use stsplay_core::{ClaimView, DnsRecordView, PodView, Simulation, Snapshot, VolumeView};
+use stsplay_core::{ClaimView, DnsRecordView, NodeView, PodView, Simulation, Snapshot, VolumeView};
 use yew::prelude::*;
 
+use crate::components::actions;
 use crate::format;
+use crate::state::Action;
 
 /// Props for [`ClusterView`].
 #[derive(Properties, Clone)]
 pub struct ClusterProps {
     pub sim: Rc<Simulation>,
     pub snapshot: Rc<Snapshot>,
+    /// Runs a row menu's command (one callback for the page's life).
+    pub dispatch: Callback<Action>,
 }
 
 impl PartialEq for ClusterProps {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.sim, &other.sim) && Rc::ptr_eq(&self.snapshot, &other.snapshot)
+        Rc::ptr_eq(&self.sim, &other.sim)
+            && Rc::ptr_eq(&self.snapshot, &other.snapshot)
+            && self.dispatch == other.dispatch
     }
 }
 
@@ -50,17 +56,20 @@ pub fn cluster_view(props: &ClusterProps) -> Html {
                                     { format!("{status} {n}") }
                                 </span>
                             }) }
+                            { " " }{ actions::menu(&format!("statefulset {}", sts.name), actions::set_items(sts), &props.dispatch) }
                         </li>
                     }) }
                 </ul>
             </div>
-            { table("Pods", &["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE"],
-                rows(snap.pods.iter().map(|p| (format::qualified(&p.namespace, &p.name), Row::Pod(p.clone()))))) }
-            { table("PersistentVolumeClaims", &["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS"],
-                rows(snap.pvcs.iter().map(|c| (format::qualified(&c.namespace, &c.name), Row::Claim(c.clone()))))) }
-            { table("PersistentVolumes", &["NAME", "CAPACITY", "ACCESS MODES", "RECLAIM POLICY", "STATUS", "CLAIM", "STORAGECLASS"],
-                rows(snap.pvs.iter().map(|v| (v.name.clone(), Row::Volume(v.clone()))))) }
-            { table("DNS records", &["NAME", "TYPE", "DATA"], rows(dns_keys(&snap.dns).into_iter().zip(snap.dns.iter().map(|r| Row::Dns(r.clone()))))) }
+            { table("Pods", &["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "ACTIONS"],
+                rows(snap.pods.iter().map(|p| (format::qualified(&p.namespace, &p.name), Row::Pod(p.clone()))), &props.dispatch)) }
+            { table("PersistentVolumeClaims", &["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS", "ACTIONS"],
+                rows(snap.pvcs.iter().map(|c| (format::qualified(&c.namespace, &c.name), Row::Claim(c.clone()))), &props.dispatch)) }
+            { table("PersistentVolumes", &["NAME", "CAPACITY", "ACCESS MODES", "RECLAIM POLICY", "STATUS", "CLAIM", "STORAGECLASS", "ACTIONS"],
+                rows(snap.pvs.iter().map(|v| (v.name.clone(), Row::Volume(v.clone()))), &props.dispatch)) }
+            { table("Nodes", &["NAME", "STATUS", "ACTIONS"],
+                rows(snap.nodes.iter().map(|n| (n.name.clone(), Row::Node(n.clone()))), &props.dispatch)) }
+            { table("DNS records", &["NAME", "TYPE", "DATA"], rows(dns_keys(&snap.dns).into_iter().zip(snap.dns.iter().map(|r| Row::Dns(r.clone()))), &props.dispatch)) }
         </>
     }
 }
@@ -73,6 +82,7 @@ enum Row {
     Pod(PodView),
     Claim(ClaimView),
     Volume(VolumeView),
+    Node(NodeView),
     Dns(DnsRecordView),
 }
 
@@ -98,8 +108,8 @@ fn dns_keys(records: &[DnsRecordView]) -> Vec<String> {
 
 /// One [`TableRow`] per object, keyed (keys are unique within a table), so a
 /// row inserted in the middle moves no other row's text.
-fn rows(keyed: impl Iterator<Item = (String, Row)>) -> Vec<Html> {
-    keyed.map(|(key, row)| html! { <TableRow {key} {row} /> }).collect()
+fn rows(keyed: impl Iterator<Item = (String, Row)>, dispatch: &Callback<Action>) -> Vec<Html> {
+    keyed.map(|(key, row)| html! { <TableRow {key} {row} dispatch={dispatch.clone()} /> }).collect()
 }
 
 /// Props for [`TableRow`]: equal when the row is, so a Step re-renders only
@@ -107,6 +117,8 @@ fn rows(keyed: impl Iterator<Item = (String, Row)>) -> Vec<Html> {
 #[derive(Properties, Clone, PartialEq)]
 struct RowProps {
     row: Row,
+    /// The page's one callback: equal across renders, so rows stay memoized.
+    dispatch: Callback<Action>,
 }
 
 /// One table row, from the snapshot's view of the object.
@@ -122,6 +134,7 @@ fn table_row(props: &RowProps) -> Html {
                 <td>{ &p.age }</td>
                 <td>{ format::or_none(&p.ip) }</td>
                 <td>{ format::or_none(&p.node) }</td>
+                <td class="act">{ actions::menu(&format!("pod {}", p.name), actions::pod_items(p), &props.dispatch) }</td>
             </tr>
         },
         Row::Claim(c) => html! {
@@ -132,6 +145,7 @@ fn table_row(props: &RowProps) -> Html {
                 <td>{ c.capacity.clone().unwrap_or_default() }</td>
                 <td>{ &c.access_modes }</td>
                 <td>{ c.storage_class.clone().unwrap_or_else(|| "<unset>".to_string()) }</td>
+                <td class="act">{ actions::menu(&format!("claim {}", c.name), actions::claim_items(c), &props.dispatch) }</td>
             </tr>
         },
         Row::Volume(v) => html! {
@@ -143,6 +157,14 @@ fn table_row(props: &RowProps) -> Html {
                 <td class={classes!("st", format::status_class(&v.phase))}>{ &v.phase }</td>
                 <td>{ v.claim.clone().unwrap_or_default() }</td>
                 <td>{ v.storage_class.clone().unwrap_or_default() }</td>
+                <td class="act">{ actions::menu(&format!("volume {}", v.name), actions::volume_items(v), &props.dispatch) }</td>
+            </tr>
+        },
+        Row::Node(n) => html! {
+            <tr>
+                <td>{ &n.name }</td>
+                <td class={classes!("st", if n.ready { "ok" } else { "bad" })}>{ format::node_status(n) }</td>
+                <td class="act">{ actions::menu(&format!("node {}", n.name), actions::node_items(n), &props.dispatch) }</td>
             </tr>
         },
         Row::Dns(r) => html! {
