@@ -47,6 +47,13 @@ pub fn app() -> Html {
                 <section class="left" aria-label="Editor and controls">
                     <Controls playing={state.playing} speed={state.speed} can_back={state.can_back()}
                         has_pending={state.has_pending()} dispatch={dispatch.clone()} />
+                    <p class="next" aria-live="polite">
+                        { match (&state.next, state.playing) {
+                            (_, true) => "Playing…".to_string(),
+                            (Some(next), false) => format!("Next: {next} — press Step or Play."),
+                            (None, false) => "Settled: nothing is pending. Act on the cluster (console, row menus) or edit and Apply.".to_string(),
+                        } }
+                    </p>
                     <Editor text={Rc::clone(&state.editor)} dispatch={dispatch.clone()} />
                     { view_status(&state.status) }
                     <TimelinePanel timeline={Rc::clone(&state.timeline)}

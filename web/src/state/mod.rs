@@ -108,6 +108,10 @@ pub struct State {
     pub console: Console,
     /// The keyboard-shortcut help overlay is open.
     pub help_open: bool,
+    /// What pressing Step would do next (the first step it would record),
+    /// for the simulation `next_for`; not computed while playing.
+    pub next: Option<Rc<str>>,
+    next_for: Option<Rc<Simulation>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -180,6 +184,7 @@ impl State {
     pub fn with_seed(manifests: &str, seed: u64) -> Self {
         let mut state = State::from_timeline(manifests, Timeline::new(&headers(seed), no_files()));
         state.apply_editor();
+        state.preview_next();
         state
     }
 
@@ -188,7 +193,9 @@ impl State {
     pub fn restore(editor: &str, scenario: &str) -> Option<Self> {
         let scenario = Scenario::parse(scenario).ok()?;
         let (timeline, _) = Timeline::from_scenario(&scenario, no_files());
-        Some(State::from_timeline(editor, timeline))
+        let mut state = State::from_timeline(editor, timeline);
+        state.preview_next();
+        Some(state)
     }
 
     fn from_timeline(editor: &str, timeline: Timeline) -> Self {
@@ -205,6 +212,8 @@ impl State {
             status: Status::Info(Vec::new()),
             console: Console::default(),
             help_open: false,
+            next: None,
+            next_for: None,
         }
     }
 
@@ -382,7 +391,21 @@ impl State {
         if self.playing && !self.has_pending() {
             self.playing = false;
         }
+        self.preview_next();
         self
+    }
+
+    /// At rest, what Step would do next ("Next: ..."): one copy and one step
+    /// of the current simulation, only when it changed.
+    fn preview_next(&mut self) {
+        if self.playing {
+            return;
+        }
+        if self.next_for.as_ref().is_some_and(|s| Rc::ptr_eq(s, &self.sim)) {
+            return;
+        }
+        self.next = self.sim.preview_next_step().map(|step| Rc::from(step.message()));
+        self.next_for = Some(Rc::clone(&self.sim));
     }
 }
 

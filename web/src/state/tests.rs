@@ -208,3 +208,16 @@ fn a_recorded_session_is_a_scenario_file() {
     scenario.run(&mut sim, &MemoryFiles::default());
     assert_eq!(sim.snapshot(), *state.snapshot);
 }
+
+#[test]
+fn the_next_step_is_previewed_at_rest() {
+    let state = State::default();
+    let next = state.next.clone().unwrap_or_else(|| panic!("no preview after loading"));
+    assert!(next.contains("StatefulSet web created"), "{next}");
+    // The preview is what Step then records.
+    let stepped = state.apply_action(Action::Step);
+    let first_new = stepped.sim.steps().iter().map(|s| s.message()).find(|m| m.as_str() == &*next);
+    assert!(first_new.is_some(), "Step did not record the previewed step: {next}");
+    let settled = stepped.apply_action(Action::RunUntilSettled);
+    assert!(settled.next.is_none());
+}

@@ -339,6 +339,15 @@ impl Simulation {
         self.queue.keys().next().map(|(t, _)| *t)
     }
 
+    /// What the next [`Simulation::step`] would record first (on a copy: this
+    /// simulation is unchanged). `None` when nothing is pending.
+    pub fn preview_next_step(&self) -> Option<Step> {
+        let mut copy = self.clone();
+        let before = copy.steps.len();
+        copy.step();
+        copy.steps.get(before).cloned()
+    }
+
     /// Processes events until one of them changes something visible (records
     /// at least one step). Returns false when nothing is pending.
     pub fn step(&mut self) -> bool {
