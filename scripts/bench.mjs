@@ -257,9 +257,10 @@ const m = machine();
 log(`machine: ${m.nproc} cpus, ${m.cpu}, ${m.memory}, ${m.rustc}`);
 
 const B = attempt('bundle', bundle);
-const BUNDLE_BUDGET = 350_000;
+// The developers' guide: the whole site, first visit, <= 400 KB gzip with every feature.
+const BUNDLE_BUDGET = 400_000;
 if (B) {
-  row('Bundle, first visit, gzip -9 (html+js+wasm+css+favicon)', kb(B.gzip), '<= 350 KB', verdict(B.gzip <= BUNDLE_BUDGET));
+  row('Bundle, first visit, gzip -9 (html+js+wasm+css+favicon)', kb(B.gzip), '<= 400 KB', verdict(B.gzip <= BUNDLE_BUDGET));
   row('Bundle, first visit, raw', kb(B.raw), '', 'info');
 }
 const W = B ? attempt('wasm names (twiggy)', () => wasmNames(path.join(DIST, B.files.find((f) => f.name.endsWith('.wasm')).name))) : null;
