@@ -54,7 +54,7 @@ pub fn app() -> Html {
                             (None, false) => "Settled: nothing is pending. Act on the cluster (console, row menus) or edit and Apply.".to_string(),
                         } }
                     </p>
-                    <Editor text={Rc::clone(&state.editor)} dispatch={dispatch.clone()} />
+                    <Editor text={Rc::clone(&state.editor)} errors={editor_errors(&state.status)} dispatch={dispatch.clone()} />
                     { view_status(&state.status) }
                     <TimelinePanel timeline={Rc::clone(&state.timeline)}
                         discarded={state.discarded.as_ref().map(|d| d.entries.len())} dispatch={dispatch.clone()} />
@@ -74,6 +74,14 @@ pub fn app() -> Html {
     }
 }
 
+/// The lines and columns the last refused apply names.
+fn editor_errors(status: &Status) -> Rc<Vec<(usize, usize)>> {
+    match status {
+        Status::Error(failure) => Rc::new(failure.positions.clone()),
+        Status::Info(_) => Rc::default(),
+    }
+}
+
 /// The status line, or the error alert with one line per diagnostic.
 fn view_status(status: &Status) -> Html {
     match status {
@@ -81,7 +89,7 @@ fn view_status(status: &Status) -> Html {
             <p class="status" role="status">{ lines.join("\n") }</p>
         },
         Status::Error(failure) => html! {
-            <div class="apply-error" role="alert">
+            <div class="apply-error" role="alert" id={crate::components::editor::ERROR_ID}>
                 <p class="message">{ &failure.message }</p>
                 if !failure.diagnostics.is_empty() {
                     <ul class="diagnostics">

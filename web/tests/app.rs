@@ -450,3 +450,24 @@ async fn a_row_menu_runs_its_command_through_the_console() {
     assert!(unready.has_attribute("disabled"));
     assert!(text(&unready).contains("no readiness probe"));
 }
+
+#[wasm_bindgen_test]
+async fn an_apply_error_marks_its_line_and_describes_the_editor() {
+    let app = mount().await;
+    let root = &app.root;
+    type_into_editor(root, "apiVersion: v1\nkind: Service\nmetadata:\n  name: [\n");
+    flush().await;
+    click(root, "Apply").await;
+    let editor = textarea(root);
+    assert_eq!(editor.get_attribute("aria-invalid").as_deref(), Some("true"));
+    let described = editor.get_attribute("aria-describedby").unwrap_or_default();
+    assert!(described.split(' ').any(|id| id == "apply-error"), "{described}");
+    let marked: Vec<String> = all(root, ".gutter .err").iter().map(text).collect();
+    assert!(!marked.is_empty(), "no line is marked");
+    // A good apply clears the marks.
+    type_into_editor(root, stsplay_core::DEFAULT_EXAMPLE);
+    flush().await;
+    click(root, "Apply").await;
+    assert!(all(root, ".gutter .err").is_empty());
+    assert_eq!(textarea(root).get_attribute("aria-invalid"), None);
+}

@@ -74,6 +74,8 @@ pub struct ApplyFailure {
     pub message: String,
     /// One line per diagnostic, each containing `line N, column M`.
     pub diagnostics: Vec<String>,
+    /// The (line, column) of each diagnostic, 1-based, for the editor's gutter.
+    pub positions: Vec<(usize, usize)>,
 }
 
 impl From<&ApplyError> for ApplyFailure {
@@ -81,6 +83,7 @@ impl From<&ApplyError> for ApplyFailure {
         ApplyFailure {
             message: err.to_string(),
             diagnostics: err.diagnostics.iter().map(|d| format!("document {}, {d}", d.document)).collect(),
+            positions: err.diagnostics.iter().map(|d| (d.line, d.column)).collect(),
         }
     }
 }
@@ -294,6 +297,7 @@ impl State {
             Ok(_) => Status::Error(ApplyFailure {
                 message: pushed.result.output.trim_end().to_string(),
                 diagnostics: Vec::new(),
+                positions: Vec::new(),
             }),
         };
     }
