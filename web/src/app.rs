@@ -54,7 +54,8 @@ pub fn app() -> Html {
                             (None, false) => "Settled: nothing is pending. Act on the cluster (console, row menus) or edit and Apply.".to_string(),
                         } }
                     </p>
-                    <Editor text={Rc::clone(&state.editor)} errors={editor_errors(&state.status)} dispatch={dispatch.clone()} />
+                    <Editor text={Rc::clone(&state.editor)} errors={editor_errors(&state.status)}
+                        has_draft={state.draft.is_some()} dispatch={dispatch.clone()} />
                     { view_status(&state.status) }
                     <TimelinePanel timeline={Rc::clone(&state.timeline)}
                         discarded={state.discarded.as_ref().map(|d| d.entries.len())} dispatch={dispatch.clone()} />

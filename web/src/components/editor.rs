@@ -22,6 +22,8 @@ pub struct EditorProps {
     pub text: Rc<str>,
     /// The (line, column) of each problem of the last refused apply.
     pub errors: Rc<Vec<(usize, usize)>>,
+    /// A jump replaced the text; the text it held is kept as a draft.
+    pub has_draft: bool,
     pub dispatch: Callback<Action>,
 }
 
@@ -107,6 +109,15 @@ pub fn editor(props: &EditorProps) -> Html {
                     aria-describedby={if invalid { format!("{ERROR_ID} manifests-hint") } else { "manifests-hint".to_string() }}
                     value={AttrValue::from(Rc::clone(&props.text))} {oninput} {onkeydown} {onscroll} />
             </div>
+            if props.has_draft {
+                <p class="draft" role="status">
+                    { "The editor shows the manifests as applied at this point of the timeline; your newer text is kept. " }
+                    <button type="button" onclick={{
+                        let dispatch = props.dispatch.clone();
+                        Callback::from(move |_: MouseEvent| dispatch.emit(Action::RestoreDraft))
+                    }}>{ "Restore my text" }</button>
+                </p>
+            }
             <p id="manifests-hint" class="hint">
                 { "Ctrl+Enter applies, like kubectl apply -f. Tab indents (Esc, then Tab, leaves). Reset starts a new cluster." }
             </p>

@@ -115,6 +115,9 @@ pub struct State {
     /// for the simulation `next_for`; not computed while playing.
     pub next: Option<Rc<str>>,
     next_for: Option<Rc<Simulation>>,
+    /// The editor's text from before a jump replaced it with the manifests
+    /// as applied at the new position: nothing typed is lost.
+    pub draft: Option<Rc<str>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -160,6 +163,8 @@ pub enum Action {
     Run(String),
     /// Open or close the keyboard-shortcut help.
     ToggleHelp,
+    /// Put the draft a jump kept back into the editor.
+    RestoreDraft,
 }
 
 impl Default for State {
@@ -217,6 +222,7 @@ impl State {
             help_open: false,
             next: None,
             next_for: None,
+            draft: None,
         }
     }
 
@@ -281,6 +287,32 @@ impl State {
         self.playing = false;
         go(Rc::make_mut(&mut self.timeline));
         self.sync();
+        self.follow_timeline();
+    }
+
+    /// After a jump, the editor shows the manifests as applied at the new
+    /// position (the last `kubectl apply -f -` before it); the text it held,
+    /// if different, is kept as the draft (the first one, until restored).
+    fn follow_timeline(&mut self) {
+        let position = self.timeline.position().input;
+        let applied = self
+            .timeline
+            .entries()
+            .get(..position)
+            .unwrap_or_default()
+            .iter()
+            .rev()
+            .find(|e| e.input.line() == "kubectl apply -f -" && e.result.exit_code == 0)
+            .and_then(|e| e.input.stdin());
+        let Some(applied) = applied else { return };
+        // The recorded text always ends with a newline (a heredoc's lines do).
+        if self.editor.trim_end_matches('\n') == applied.trim_end_matches('\n') {
+            return;
+        }
+        if self.draft.is_none() {
+            self.draft = Some(Rc::clone(&self.editor));
+        }
+        self.editor = Rc::from(applied);
     }
 
     fn apply_editor(&mut self) {
@@ -328,19 +360,17 @@ impl State {
             Action::Back => {
                 self.playing = false;
                 match self.timeline.previous_change() {
-                    Some(p) => {
-                        Rc::make_mut(&mut self.timeline).seek_to(p);
-                        self.sync();
-                    }
+                    Some(p) => self.seek(|t| t.seek_to(p)),
                     None => self.status = Status::Info(vec!["Nothing to go back to.".to_string()]),
                 }
             }
             Action::RestoreFuture => {
                 if let Some(d) = self.discarded.take() {
-                    if !Rc::make_mut(&mut self.timeline).restore(&d) {
+                    let mut restored = true;
+                    self.seek(|t| restored = t.restore(&d));
+                    if !restored {
                         self.status = Status::Info(vec!["The discarded steps can no longer be restored.".to_string()]);
                     }
-                    self.sync();
                 }
             }
             Action::TogglePlay => {
@@ -366,10 +396,11 @@ impl State {
             }
             Action::Reset => {
                 let console = std::mem::take(&mut self.console);
-                let speed = self.speed;
+                let (speed, draft) = (self.speed, self.draft.take());
                 self = State::with_seed(&self.editor, self.seed);
                 self.console = console;
                 self.speed = speed;
+                self.draft = draft;
             }
             Action::RunUntilSettled => {
                 self.playing = false;
@@ -391,6 +422,11 @@ impl State {
             Action::ConsoleClear => self.console.clear(),
             Action::Run(line) => self.run_command(&line),
             Action::ToggleHelp => self.help_open = !self.help_open,
+            Action::RestoreDraft => {
+                if let Some(draft) = self.draft.take() {
+                    self.editor = draft;
+                }
+            }
         }
         if self.playing && !self.has_pending() {
             self.playing = false;

@@ -221,3 +221,23 @@ fn the_next_step_is_previewed_at_rest() {
     let settled = stepped.apply_action(Action::RunUntilSettled);
     assert!(settled.next.is_none());
 }
+
+#[test]
+fn going_back_past_an_apply_shows_what_was_applied_and_keeps_the_draft() {
+    let scaled = DEFAULT_EXAMPLE.replace("replicas: 3", "replicas: 5");
+    let mut state = State::default().apply_action(Action::Step);
+    state = state.apply_action(Action::Edit(scaled.clone())).apply_action(Action::Apply);
+    state = state.apply_action(Action::Step);
+    state = state.apply_action(Action::Edit("# my unapplied work\n".to_string()));
+    // Back past the second apply: the editor shows the first one's text.
+    state = state.apply_action(Action::Back).apply_action(Action::Back);
+    assert_eq!(state.editor.trim_end(), DEFAULT_EXAMPLE.trim_end());
+    assert_eq!(state.draft.as_deref(), Some("# my unapplied work\n"));
+    // Forward again: the scaled text; the draft is still the first one kept.
+    let len = state.timeline.len();
+    state = state.apply_action(Action::SeekInput(len));
+    assert_eq!(state.editor.trim_end(), scaled.trim_end());
+    state = state.apply_action(Action::RestoreDraft);
+    assert_eq!(&*state.editor, "# my unapplied work\n");
+    assert!(state.draft.is_none());
+}
