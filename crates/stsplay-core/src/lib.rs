@@ -47,8 +47,19 @@ pub use sim::{ApplyError, Simulation, Step};
 pub use view::*;
 
 /// The playground's default manifests: the kubernetes.io `web` StatefulSet and
-/// its `nginx` headless Service.
+/// its `nginx` headless Service. Its comments hold no field-like text (such as
+/// `replicas: 3`), so that a search-and-replace finds the field first.
 pub const DEFAULT_EXAMPLE: &str = include_str!("../examples/web.yaml");
 
 /// The seed used when none is given.
 pub const DEFAULT_SEED: u64 = 1;
+
+#[cfg(test)]
+mod default_example_tests {
+    #[test]
+    fn comments_hold_no_field_like_text() {
+        for line in super::DEFAULT_EXAMPLE.lines().filter(|l| l.trim_start().starts_with('#')) {
+            assert!(!line.contains(": "), "a comment line looks like a field: {line}");
+        }
+    }
+}
