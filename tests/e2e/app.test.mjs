@@ -61,14 +61,14 @@ test('apply the default example and step until web-0..2 are Running', { timeout:
   assert.match(yaml, /name:\s*web\b/);
   assert.match(yaml, /name:\s*nginx\b/);
 
-  // header cells of the Pods table, in order
+  // header cells of the Pods table, in order: kubectl's columns, then the row menus
   const headers = await page
     .getByRole('table', { name: 'Pods', exact: true })
     .getByRole('columnheader')
     .allInnerTexts();
   assert.deepEqual(
     headers.map((h) => h.trim()),
-    ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE'],
+    ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'ACTIONS'],
   );
 
   await button(page, 'Apply').click();
