@@ -195,3 +195,33 @@ fn every_script_line_round_trips_through_display() {
     }
     assert!(parsed > 1000, "only {parsed} lines parsed");
 }
+
+/// `apply -f` of a device, a FIFO or a directory is refused at once with a
+/// clear error (before the bound, `/dev/zero` was read for GBs and a FIFO
+/// blocked forever); the script goes on.
+#[cfg(unix)]
+#[test]
+fn non_regular_files_are_refused_without_reading() {
+    let dir = std::env::temp_dir().join(format!("stsplay-cli-fifo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let fifo = dir.join("pipe.yaml");
+    let made = Command::new("mkfifo").arg(&fifo).status().map(|s| s.success()).unwrap_or(false);
+    let mut script = format!("kubectl apply -f /dev/zero\nkubectl apply -f {}\n", dir.display());
+    if made {
+        script.push_str(&format!("kubectl apply -f {}\n", fifo.display()));
+    }
+    script.push_str("kubectl get pods\n");
+    let (out, err, code) = stsplay(&["run", "-"], &script);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("error reading \"/dev/zero\": it is not a regular file"), "{out}");
+    assert!(out.contains("it is a directory"), "{out}");
+    if made {
+        assert_eq!(out.matches("it is not a regular file").count(), 2, "{out}");
+    }
+    assert!(out.contains("No resources found in default namespace."), "{out}");
+    // The script itself as a device: refused, not read.
+    let (_, err, code) = stsplay(&["run", "/dev/zero"], "");
+    assert_eq!(code, 2);
+    assert!(err.contains("it is not a regular file"), "{err}");
+}
