@@ -12,10 +12,21 @@ use std::path::Path;
 
 /// Reads at most `limit` bytes of UTF-8 from `reader`; more is an error.
 /// `what` names the input in the message ("\"web.yaml\"", "standard input").
-pub fn read_bounded(reader: impl Read, limit: usize, what: &str) -> Result<String, String> {
+pub fn read_bounded(mut reader: impl Read, limit: usize, what: &str) -> Result<String, String> {
     let mut bytes = Vec::new();
-    let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
-    reader.take(cap).read_to_end(&mut bytes).map_err(|e| format!("error reading {what}: {e}"))?;
+    let mut chunk = [0u8; 16 * 1024];
+    // At most limit + 1 bytes are ever asked for; the buffer grows by
+    // doubling, so its peak stays under twice that.
+    while bytes.len() <= limit {
+        let want = chunk.len().min(limit + 1 - bytes.len());
+        let n = match reader.read(&mut chunk[..want]) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(format!("error reading {what}: {e}")),
+        };
+        bytes.extend_from_slice(&chunk[..n]);
+    }
     if bytes.len() > limit {
         return Err(format!("error reading {what}: it is larger than the limit of {limit} bytes"));
     }
