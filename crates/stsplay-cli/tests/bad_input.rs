@@ -71,7 +71,7 @@ fn block_nesting_one_line() -> String {
 /// A 50 KB billion laughs whose aliases follow `[x 'y,` (a quote the old text
 /// pre-scan believed open).
 fn laughs_after_quote() -> String {
-    let mut text = format!("a: &a [{}]\n", vec!["\"lol\""; 9].join(", "));
+    let mut text = format!("a: &a [{}]\n", ["\"lol\""; 9].join(", "));
     let names: Vec<String> = (0..400).map(|i| format!("n{i}")).collect();
     let mut prev = "a".to_string();
     for name in &names {
