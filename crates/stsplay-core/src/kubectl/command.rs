@@ -809,9 +809,9 @@ fn parse_bool(v: &str) -> Option<bool> {
 pub(crate) fn go_parse_int(v: &str, bits: u32) -> Result<i64, &'static str> {
     const SYNTAX: &str = "invalid syntax";
     const RANGE: &str = "value out of range";
-    let (neg, unsigned) = match v.as_bytes().first() {
-        Some(b'+') => (false, &v[1..]),
-        Some(b'-') => (true, &v[1..]),
+    let (neg, unsigned) = match (v.strip_prefix('+'), v.strip_prefix('-')) {
+        (Some(rest), _) => (false, rest),
+        (_, Some(rest)) => (true, rest),
         _ => (false, v),
     };
     if unsigned.is_empty() {
@@ -820,10 +820,10 @@ pub(crate) fn go_parse_int(v: &str, bits: u32) -> Result<i64, &'static str> {
     let lower = |b: u8| b | 0x20;
     let bytes = unsigned.as_bytes();
     let (base, digits): (u64, &[u8]) = match bytes {
-        [b'0', p, _, ..] if lower(*p) == b'b' => (2, &bytes[2..]),
-        [b'0', p, _, ..] if lower(*p) == b'o' => (8, &bytes[2..]),
-        [b'0', p, _, ..] if lower(*p) == b'x' => (16, &bytes[2..]),
-        [b'0', ..] => (8, &bytes[1..]),
+        [b'0', p, rest @ ..] if !rest.is_empty() && lower(*p) == b'b' => (2, rest),
+        [b'0', p, rest @ ..] if !rest.is_empty() && lower(*p) == b'o' => (8, rest),
+        [b'0', p, rest @ ..] if !rest.is_empty() && lower(*p) == b'x' => (16, rest),
+        [b'0', rest @ ..] => (8, rest),
         _ => (10, bytes),
     };
     // ParseUint(s, base, bits) for the magnitude; ParseInt then checks the
