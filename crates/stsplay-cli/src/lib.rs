@@ -12,7 +12,13 @@ use std::path::Path;
 
 /// Reads at most `limit` bytes of UTF-8 from `reader`; more is an error.
 /// `what` names the input in the message ("\"web.yaml\"", "standard input").
-pub fn read_bounded(mut reader: impl Read, limit: usize, what: &str) -> Result<String, String> {
+pub fn read_bounded(reader: impl Read, limit: usize, what: &str) -> Result<String, String> {
+    let bytes = read_bytes_bounded(reader, limit, what)?;
+    String::from_utf8(bytes).map_err(|_| format!("error reading {what}: it is not UTF-8 text"))
+}
+
+/// At most `limit` bytes from `reader`; more is an error.
+pub fn read_bytes_bounded(mut reader: impl Read, limit: usize, what: &str) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::new();
     let mut chunk = [0u8; 16 * 1024];
     // At most limit + 1 bytes are ever asked for; the buffer grows by
@@ -30,12 +36,50 @@ pub fn read_bounded(mut reader: impl Read, limit: usize, what: &str) -> Result<S
     if bytes.len() > limit {
         return Err(format!("error reading {what}: it is larger than the limit of {limit} bytes"));
     }
-    String::from_utf8(bytes).map_err(|_| format!("error reading {what}: it is not UTF-8 text"))
+    Ok(bytes)
 }
 
-/// Reads the regular file at `path` (at most `limit` bytes). `shown` is the
-/// path as the user wrote it, for the messages.
+/// A manifest's bytes as kubectl's FileVisitor decodes them
+/// (cli-runtime `pkg/resource/visitor.go`:
+/// `transform.NewReader(f, unicode.BOMOverride(unicode.UTF8.NewDecoder()))`):
+/// a UTF-16 byte-order mark (either order) transcodes the rest from UTF-16, a
+/// UTF-8 one is dropped; bytes that do not decode become U+FFFD, as
+/// `x/text/encoding` replaces them.
+pub fn decode_manifest(bytes: &[u8]) -> String {
+    let utf16 = |rest: &[u8], be: bool| {
+        let units: Vec<u16> = rest
+            .chunks(2)
+            .map(|c| match c {
+                [a, b] if be => u16::from_be_bytes([*a, *b]),
+                [a, b] => u16::from_le_bytes([*a, *b]),
+                // An odd trailing byte.
+                _ => 0xFFFD,
+            })
+            .collect();
+        String::from_utf16_lossy(&units)
+    };
+    match bytes {
+        [0xFE, 0xFF, rest @ ..] => utf16(rest, true),
+        [0xFF, 0xFE, rest @ ..] => utf16(rest, false),
+        [0xEF, 0xBB, 0xBF, rest @ ..] => String::from_utf8_lossy(rest).into_owned(),
+        _ => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
+/// [`read_file_bounded`] for a manifest (`apply -f`): decoded by [`decode_manifest`].
+pub fn read_manifest_bounded(path: &Path, shown: &str, limit: usize) -> Result<String, String> {
+    let bytes = read_file_bytes_bounded(path, shown, limit)?;
+    Ok(decode_manifest(&bytes))
+}
+
+/// Reads the regular file at `path` (at most `limit` bytes) as UTF-8. `shown`
+/// is the path as the user wrote it, for the messages.
 pub fn read_file_bounded(path: &Path, shown: &str, limit: usize) -> Result<String, String> {
+    let bytes = read_file_bytes_bounded(path, shown, limit)?;
+    String::from_utf8(bytes).map_err(|_| format!("error reading \"{shown}\": it is not UTF-8 text"))
+}
+
+fn read_file_bytes_bounded(path: &Path, shown: &str, limit: usize) -> Result<Vec<u8>, String> {
     let what = format!("\"{shown}\"");
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => format!("the path \"{shown}\" does not exist"),
@@ -51,7 +95,7 @@ pub fn read_file_bounded(path: &Path, shown: &str, limit: usize) -> Result<Strin
         return Err(format!("error reading {what}: it is {} bytes; the limit is {limit} bytes", meta.len()));
     }
     let file = std::fs::File::open(path).map_err(|e| format!("error reading {what}: {e}"))?;
-    read_bounded(file, limit, &what)
+    read_bytes_bounded(file, limit, &what)
 }
 
 #[cfg(test)]
@@ -65,6 +109,16 @@ mod tests {
         let err = read_bounded(std::io::repeat(b'a'), 10, "standard input").unwrap_err();
         assert_eq!(err, "error reading standard input: it is larger than the limit of 10 bytes");
         assert!(read_bounded(&[0xff_u8][..], 3, "x").unwrap_err().contains("not UTF-8"));
+    }
+
+    #[test]
+    fn manifests_decode_like_kubectl() {
+        assert_eq!(decode_manifest(b"\xEF\xBB\xBFkind: Node\n"), "kind: Node\n");
+        let le: Vec<u8> = [0xFF, 0xFE].into_iter().chain("k: é\n".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        assert_eq!(decode_manifest(&le), "k: é\n");
+        let be: Vec<u8> = [0xFE, 0xFF].into_iter().chain("k: v\n".encode_utf16().flat_map(u16::to_be_bytes)).collect();
+        assert_eq!(decode_manifest(&be), "k: v\n");
+        assert_eq!(decode_manifest(b"a: \xff\n"), "a: \u{FFFD}\n");
     }
 
     #[test]

@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use stsplay_cli::{read_bounded, read_file_bounded};
+use stsplay_cli::{read_bounded, read_file_bounded, read_manifest_bounded};
 use stsplay_core::kubectl::{self, FileSource};
 use stsplay_core::manifest::MAX_MANIFEST_BYTES;
 use stsplay_core::scenario::{Scenario, MAX_SCENARIO_BYTES};
@@ -38,7 +38,7 @@ impl FileSource for DirFiles {
         let p = Path::new(path);
         let full = if p.is_absolute() { p.to_path_buf() } else { self.base.join(p) };
         // Bounded: a larger file would be refused by the manifest parser anyway.
-        read_file_bounded(&full, path, MAX_MANIFEST_BYTES)
+        read_manifest_bounded(&full, path, MAX_MANIFEST_BYTES)
     }
 }
 

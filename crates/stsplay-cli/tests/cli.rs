@@ -225,3 +225,27 @@ fn non_regular_files_are_refused_without_reading() {
     assert_eq!(code, 2);
     assert!(err.contains("it is not a regular file"), "{err}");
 }
+
+/// A manifest saved as UTF-16 with a byte-order mark is transcoded, as
+/// kubectl's FileVisitor does (cli-runtime `pkg/resource/visitor.go`,
+/// `unicode.BOMOverride`); a UTF-8 one loses its mark.
+#[test]
+fn utf16_manifests_are_transcoded() {
+    let dir = std::env::temp_dir().join(format!("stsplay-cli-utf16-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let text = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: utf16\n";
+    let le: Vec<u8> = [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    let be: Vec<u8> = [0xFE, 0xFF]
+        .into_iter()
+        .chain(text.replace("utf16", "utf16-be").encode_utf16().flat_map(u16::to_be_bytes))
+        .collect();
+    std::fs::write(dir.join("le.yaml"), le).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.join("be.yaml"), be).unwrap_or_else(|e| panic!("{e}"));
+    let script =
+        format!("kubectl apply -f {0}/le.yaml\nkubectl apply -f {0}/be.yaml\nkubectl get namespaces\n", dir.display());
+    let (out, err, code) = stsplay(&["run", "-"], &script);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("namespace/utf16 created\n"), "{out}");
+    assert!(out.contains("namespace/utf16-be created\n"), "{out}");
+}

@@ -89,6 +89,9 @@ pub fn parse(text: &str) -> Parsed {
         });
         return out;
     }
+    // A UTF-8 byte-order mark is dropped, as kubectl's FileVisitor does
+    // (cli-runtime `pkg/resource/visitor.go`: `unicode.BOMOverride(unicode.UTF8.NewDecoder())`).
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (index, (first_line, chunk)) in split_documents(text).into_iter().enumerate() {
         let index = index + 1;
         if chunk.lines().all(|l| {
@@ -109,6 +112,10 @@ pub fn parse(text: &str) -> Parsed {
         }
         let locator = Locator::scan(&chunk, first_line);
         let value = match parse_document(&chunk) {
+            // A document that is JSON `null` (`null`, `~`, only `---`) is
+            // skipped, as kubectl's StreamVisitor does
+            // (cli-runtime `pkg/resource/visitor.go`: `bytes.Equal(ext.Raw, []byte("null"))`).
+            Ok(Value::Null) => continue,
             Ok(v) => Some(v),
             Err((line, column, message)) => {
                 out.diagnostics.push(Diagnostic {
@@ -638,6 +645,17 @@ mod tests {
         let bytes: usize = loc.positions.keys().map(String::len).sum();
         assert!(bytes <= wide.len() * LOCATOR_BYTES_PER_INPUT_BYTE, "{bytes}");
         assert_eq!(loc.find(&format!("{long_key}.a")), Some((2, 3)));
+    }
+
+    #[test]
+    fn a_bom_and_null_documents_are_skipped() {
+        let p = parse("\u{feff}kind: Node\n");
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        assert_eq!(p.documents.len(), 1);
+        let p = parse("null\n---\n~\n---\nkind: Node\n---\n--- null\n");
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        assert_eq!(p.documents.len(), 1);
+        assert_eq!(p.documents[0].index, 3);
     }
 
     #[test]

@@ -10,7 +10,7 @@ pub struct Dir(pub PathBuf);
 impl FileSource for Dir {
     fn read(&self, path: &str) -> Result<String, String> {
         // The same bounded reader as `stsplay run`.
-        stsplay_cli::read_file_bounded(&self.0.join(path), path, stsplay_core::manifest::MAX_MANIFEST_BYTES)
+        stsplay_cli::read_manifest_bounded(&self.0.join(path), path, stsplay_core::manifest::MAX_MANIFEST_BYTES)
     }
 }
 

@@ -653,7 +653,11 @@ fn nslookup(sim: &Simulation, namespace: &str, name: &str) -> (String, i32) {
     let c = sim.cluster();
     let server_name = crate::dns::reverse(c, crate::dns::DNS_SERVER_IP).unwrap_or_default();
     let mut out = format!("Server:    {ip}\nAddress 1: {ip} {server_name}\n\n", ip = crate::dns::DNS_SERVER_IP);
-    match crate::dns::resolve(c, namespace, name) {
+    // An IPv4 address is not looked up: busybox's nslookup prints it with its
+    // reverse (PTR) name, if any (busybox 1.28 `networking/nslookup.c`
+    // `print_host`: getaddrinfo of a numeric host, then getnameinfo).
+    let literal = name.parse::<std::net::Ipv4Addr>().ok().map(|ip| (name.to_string(), vec![ip.to_string()]));
+    match literal.or_else(|| crate::dns::resolve(c, namespace, name)) {
         Some((_, ips)) => {
             out.push_str(&format!("Name:      {name}\n"));
             for (i, ip) in ips.iter().enumerate() {
