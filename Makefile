@@ -108,7 +108,7 @@ fuzz: install
 	cd fuzz && ./seed-corpus.sh
 	cd fuzz && for t in manifest_apply script_run; do \
 	    RUSTC_BOOTSTRAP=1 cargo fuzz run -s none $$t -- -max_total_time=$(FUZZ_SECONDS) \
-	        -dict=kubectl.dict -timeout=10 -rss_limit_mb=2048 || exit 1; \
+	        -dict=kubectl.dict -timeout=10 -rss_limit_mb=1024 || exit 1; \
 	done
 
 test-property-slow: install

@@ -9,12 +9,13 @@
 //! usage error, an unreadable script or one that does not parse (each
 //! problem is printed with its line).
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use stsplay_cli::{read_bounded, read_file_bounded, read_manifest_bounded};
 use stsplay_core::kubectl::{self, FileSource};
-use stsplay_core::scenario::Scenario;
+use stsplay_core::manifest::MAX_MANIFEST_BYTES;
+use stsplay_core::scenario::{Scenario, MAX_SCENARIO_BYTES};
 
 const USAGE: &str = "usage: stsplay run SCRIPT [--seed N] [--json]
        stsplay example            print the default manifests
@@ -36,10 +37,8 @@ impl FileSource for DirFiles {
     fn read(&self, path: &str) -> Result<String, String> {
         let p = Path::new(path);
         let full = if p.is_absolute() { p.to_path_buf() } else { self.base.join(p) };
-        std::fs::read_to_string(&full).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => format!("the path \"{path}\" does not exist"),
-            _ => format!("error reading \"{path}\": {e}"),
-        })
+        // Bounded: a larger file would be refused by the manifest parser anyway.
+        read_manifest_bounded(&full, path, MAX_MANIFEST_BYTES)
     }
 }
 
@@ -100,14 +99,15 @@ fn main() -> ExitCode {
         }
     };
     let (text, base) = if opts.script == "-" {
-        let mut s = String::new();
-        if let Err(e) = std::io::stdin().read_to_string(&mut s) {
-            eprintln!("stsplay: cannot read standard input: {e}");
-            return ExitCode::from(2);
+        match read_bounded(std::io::stdin().lock(), MAX_SCENARIO_BYTES, "standard input") {
+            Ok(s) => (s, PathBuf::from(".")),
+            Err(e) => {
+                eprintln!("stsplay: {e}");
+                return ExitCode::from(2);
+            }
         }
-        (s, PathBuf::from("."))
     } else {
-        match std::fs::read_to_string(&opts.script) {
+        match read_file_bounded(Path::new(&opts.script), &opts.script, MAX_SCENARIO_BYTES) {
             Ok(s) => {
                 let base = Path::new(&opts.script).parent().map(Path::to_path_buf).unwrap_or_default();
                 (s, base)

@@ -62,6 +62,34 @@ fn deep_nesting(depth: usize) -> String {
     )
 }
 
+/// 120 KB of block sequences nested on one line (`- - - …`): the Locator once
+/// built a longer path per level (GBs); see tests/memory_bounds.rs.
+fn block_nesting_one_line() -> String {
+    format!("apiVersion: v1\nkind: Service\nmetadata:\n  name: deep\n  labels:\n    a: {}x\n", "- ".repeat(60_000))
+}
+
+/// A 50 KB billion laughs whose aliases follow `[x 'y,` (a quote the old text
+/// pre-scan believed open).
+fn laughs_after_quote() -> String {
+    let mut text = format!("a: &a [{}]\n", ["\"lol\""; 9].join(", "));
+    let names: Vec<String> = (0..400).map(|i| format!("n{i}")).collect();
+    let mut prev = "a".to_string();
+    for name in &names {
+        text.push_str(&format!("{name}: &{name} [x 'y, {}]\n", vec![format!("*{prev}"); 9].join(", ")));
+        prev = name.clone();
+    }
+    text
+}
+
+/// A 100 KB label key with 60,000 children: each child's path repeats it.
+fn long_key_paths() -> String {
+    let children: String = (0..60_000).map(|i| format!("      a{i}: x\n")).collect();
+    format!(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: wide\n  labels:\n    {}:\n{children}",
+        "k".repeat(100_000)
+    )
+}
+
 /// The corpus folder, plus generated inputs too big to keep as files.
 struct Corpus(PathBuf);
 
@@ -71,6 +99,9 @@ impl FileSource for Corpus {
             "generated/2mib.yaml" => Ok(two_mib_document()),
             "generated/501-documents.yaml" => Ok(many_documents()),
             "generated/deep-nesting.yaml" => Ok(deep_nesting(2_000)),
+            "generated/block-nesting-120kb.yaml" => Ok(block_nesting_one_line()),
+            "generated/laughs-after-quote-50kb.yaml" => Ok(laughs_after_quote()),
+            "generated/long-key-paths.yaml" => Ok(long_key_paths()),
             _ => Dir(self.0.clone()).read(path),
         }
     }

@@ -195,3 +195,57 @@ fn every_script_line_round_trips_through_display() {
     }
     assert!(parsed > 1000, "only {parsed} lines parsed");
 }
+
+/// `apply -f` of a device, a FIFO or a directory is refused at once with a
+/// clear error (before the bound, `/dev/zero` was read for GBs and a FIFO
+/// blocked forever); the script goes on.
+#[cfg(unix)]
+#[test]
+fn non_regular_files_are_refused_without_reading() {
+    let dir = std::env::temp_dir().join(format!("stsplay-cli-fifo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let fifo = dir.join("pipe.yaml");
+    let made = Command::new("mkfifo").arg(&fifo).status().map(|s| s.success()).unwrap_or(false);
+    let mut script = format!("kubectl apply -f /dev/zero\nkubectl apply -f {}\n", dir.display());
+    if made {
+        script.push_str(&format!("kubectl apply -f {}\n", fifo.display()));
+    }
+    script.push_str("kubectl get pods\n");
+    let (out, err, code) = stsplay(&["run", "-"], &script);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("error reading \"/dev/zero\": it is not a regular file"), "{out}");
+    assert!(out.contains("it is a directory"), "{out}");
+    if made {
+        assert_eq!(out.matches("it is not a regular file").count(), 2, "{out}");
+    }
+    assert!(out.contains("No resources found in default namespace."), "{out}");
+    // The script itself as a device: refused, not read.
+    let (_, err, code) = stsplay(&["run", "/dev/zero"], "");
+    assert_eq!(code, 2);
+    assert!(err.contains("it is not a regular file"), "{err}");
+}
+
+/// A manifest saved as UTF-16 with a byte-order mark is transcoded, as
+/// kubectl's FileVisitor does (cli-runtime `pkg/resource/visitor.go`,
+/// `unicode.BOMOverride`); a UTF-8 one loses its mark.
+#[test]
+fn utf16_manifests_are_transcoded() {
+    let dir = std::env::temp_dir().join(format!("stsplay-cli-utf16-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let text = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: utf16\n";
+    let le: Vec<u8> = [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    let be: Vec<u8> = [0xFE, 0xFF]
+        .into_iter()
+        .chain(text.replace("utf16", "utf16-be").encode_utf16().flat_map(u16::to_be_bytes))
+        .collect();
+    std::fs::write(dir.join("le.yaml"), le).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.join("be.yaml"), be).unwrap_or_else(|e| panic!("{e}"));
+    let script =
+        format!("kubectl apply -f {0}/le.yaml\nkubectl apply -f {0}/be.yaml\nkubectl get namespaces\n", dir.display());
+    let (out, err, code) = stsplay(&["run", "-"], &script);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("namespace/utf16 created\n"), "{out}");
+    assert!(out.contains("namespace/utf16-be created\n"), "{out}");
+}

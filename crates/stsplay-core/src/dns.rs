@@ -105,10 +105,17 @@ pub fn records(c: &Cluster) -> Vec<DnsRecordView> {
     out
 }
 
-/// Resolves an absolute name to addresses (A records).
+/// Resolves an absolute name to addresses (A records). Names compare
+/// case-insensitively (RFC 4343; CoreDNS's `kubernetes` plugin lowercases the
+/// query: `plugin/kubernetes/parse.go` `parseRequest` works on
+/// `strings.ToLower` of the name), so `WEB-0.NGINX` finds `web-0.nginx`.
 pub fn lookup(c: &Cluster, fqdn: &str) -> Vec<String> {
     let fqdn = fqdn.trim_end_matches('.');
-    records(c).into_iter().filter(|r| r.name == fqdn && r.record_type == "A").map(|r| r.data).collect()
+    records(c)
+        .into_iter()
+        .filter(|r| r.name.eq_ignore_ascii_case(fqdn) && r.record_type == "A")
+        .map(|r| r.data)
+        .collect()
 }
 
 /// Reverse lookup (PTR) of an address: a Service's cluster IP, or a headless

@@ -42,6 +42,12 @@ pub const MAX_DOCUMENTS: usize = 500;
 /// Deeper flow nesting (`[[[...`, `{{{...`) is refused before parsing:
 /// serde_yaml takes quadratic time on it, and manifests never need it.
 pub const MAX_FLOW_DEPTH: usize = 64;
+/// Deeper nesting of any style (`- - - …`, `a:\n  b:\n    c: …`) is refused
+/// from the parser's events before a value is built; a StatefulSet needs
+/// about a dozen levels.
+pub const MAX_BLOCK_DEPTH: usize = 64;
+/// The [`Locator`]'s memory budget, in bytes of field paths per input byte.
+pub const LOCATOR_BYTES_PER_INPUT_BYTE: usize = 16;
 
 /// A parsed document: its value (if the YAML was readable) and where it is.
 #[derive(Clone, Debug)]
@@ -83,6 +89,9 @@ pub fn parse(text: &str) -> Parsed {
         });
         return out;
     }
+    // A UTF-8 byte-order mark is dropped, as kubectl's FileVisitor does
+    // (cli-runtime `pkg/resource/visitor.go`: `unicode.BOMOverride(unicode.UTF8.NewDecoder())`).
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (index, (first_line, chunk)) in split_documents(text).into_iter().enumerate() {
         let index = index + 1;
         if chunk.lines().all(|l| {
@@ -103,6 +112,10 @@ pub fn parse(text: &str) -> Parsed {
         }
         let locator = Locator::scan(&chunk, first_line);
         let value = match parse_document(&chunk) {
+            // A document that is JSON `null` (`null`, `~`, only `---`) is
+            // skipped, as kubectl's StreamVisitor does
+            // (cli-runtime `pkg/resource/visitor.go`: `bytes.Equal(ext.Raw, []byte("null"))`).
+            Ok(Value::Null) => continue,
             Ok(v) => Some(v),
             Err((line, column, message)) => {
                 out.diagnostics.push(Diagnostic {
@@ -120,8 +133,6 @@ pub fn parse(text: &str) -> Parsed {
     out
 }
 
-/// Aliases let a tiny text expand into a huge value ("billion laughs"); the
-/// manifests we read never need them, so they are refused before parsing.
 /// A mapping key as text, the way the JSON conversion (sigs.k8s.io/yaml)
 /// names a non-string key: `true`, `42`, `1.5`, `null`. Written out here
 /// rather than through `serde_yaml::to_string`, which would pull the whole
@@ -164,9 +175,6 @@ mod key_text_tests {
 }
 
 fn parse_document(chunk: &str) -> Result<Value, (usize, usize, String)> {
-    if let Some((line, column)) = find_alias(chunk) {
-        return Err((line, column, "YAML aliases (*name) are not supported".to_string()));
-    }
     if let Some((line, column)) = find_deep_flow(chunk) {
         return Err((
             line,
@@ -174,6 +182,7 @@ fn parse_document(chunk: &str) -> Result<Value, (usize, usize, String)> {
             format!("flow collections nested deeper than {MAX_FLOW_DEPTH} levels are not supported"),
         ));
     }
+    check_events(chunk)?;
     match serde_yaml::from_str::<Value>(chunk) {
         Ok(v) => Ok(v),
         Err(e) => {
@@ -186,6 +195,61 @@ fn parse_document(chunk: &str) -> Result<Value, (usize, usize, String)> {
             Err((line, column, format!("error converting YAML to JSON: yaml: {msg}")))
         }
     }
+}
+
+/// What the YAML parser itself reports, read before `serde_yaml` builds a
+/// value: an alias (`*name`) or an anchor (`&name`) is refused where the parser
+/// sees one, so plain text that merely contains `*` or `&` (an annotation
+/// `*nix`, `a & b`) is accepted, and a quoted scalar cannot hide an alias. A
+/// collection nested deeper than [`MAX_BLOCK_DEPTH`] (block or flow style,
+/// `- - - …` on one line) is refused at the event that opens it.
+///
+/// The events come from `saphyr-parser`, a pure-Rust YAML parser that never
+/// expands aliases (its events name them) and whose stack grows one state
+/// per open collection, so the scan stops within [`MAX_BLOCK_DEPTH`] states.
+/// Where it fails to read the text and `serde_yaml` might still succeed, the
+/// text is refused when it has a `*` at all (no alias can be written
+/// without one), so an alias never reaches `serde_yaml`'s expansion.
+const ALIASES: &str = "YAML anchors and aliases (&name, *name) are not supported";
+
+fn check_events(chunk: &str) -> Result<(), (usize, usize, String)> {
+    use saphyr_parser::{Event, Parser};
+    let mut depth = 0usize;
+    for item in Parser::new_from_str(chunk) {
+        let (event, span) = match item {
+            Ok(ev) => ev,
+            Err(e) => {
+                if !chunk.contains('*') {
+                    // No alias is possible: serde_yaml gives the syntax error.
+                    return Ok(());
+                }
+                let m = e.marker();
+                return Err((m.line(), m.col() + 1, format!("error converting YAML to JSON: yaml: {}", e.info())));
+            }
+        };
+        let at = (span.start.line(), span.start.col() + 1);
+        match event {
+            Event::Alias(_) => return Err((at.0, at.1, ALIASES.to_string())),
+            Event::Scalar(_, _, anchor, _) | Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _)
+                if anchor != 0 =>
+            {
+                return Err((at.0, at.1, ALIASES.to_string()));
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                depth += 1;
+                if depth > MAX_BLOCK_DEPTH {
+                    return Err((
+                        at.0,
+                        at.1,
+                        format!("collections nested deeper than {MAX_BLOCK_DEPTH} levels are not supported"),
+                    ));
+                }
+            }
+            Event::SequenceEnd | Event::MappingEnd => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// The position where `[`/`{` nesting (outside quotes and comments) first
@@ -202,15 +266,6 @@ fn find_deep_flow(chunk: &str) -> Option<(usize, usize)> {
             false
         }
         _ => false,
-    })
-}
-
-/// The position of the first alias (`*name`) outside quotes and comments.
-fn find_alias(chunk: &str) -> Option<(usize, usize)> {
-    find_in_syntax(chunk, |c, prev, rest| {
-        c == '*'
-            && matches!(prev, ' ' | '[' | ',' | '{' | ':')
-            && rest.chars().next().is_some_and(|n| n.is_alphanumeric() || n == '_' || n == '-')
     })
 }
 
@@ -314,6 +369,12 @@ impl Locator {
     /// Scans block-style YAML. Flow collections (`[a, b]`, `{k: v}`) are
     /// located at their key; anything the scan does not understand is skipped
     /// (positions are a help, never a source of errors).
+    ///
+    /// Linear by construction: every path the scan builds is charged to a
+    /// budget of [`LOCATOR_BYTES_PER_INPUT_BYTE`] bytes per input byte, and
+    /// the scan stops (keeping what it found) when a path would exceed it or
+    /// nesting exceeds [`MAX_BLOCK_DEPTH`]. Without it, `- - - …` on one line
+    /// built a path per level, each one longer (GBs for a 120 KB line).
     pub fn scan(chunk: &str, first_line: usize) -> Locator {
         #[derive(Clone)]
         struct Frame {
@@ -321,6 +382,15 @@ impl Locator {
             path: String,
             is_item: bool,
         }
+        let mut budget = chunk.len().saturating_mul(LOCATOR_BYTES_PER_INPUT_BYTE).saturating_add(4096);
+        // Charges `n` bytes; false once the budget is spent.
+        let mut charge = |n: usize| match budget.checked_sub(n) {
+            Some(left) => {
+                budget = left;
+                true
+            }
+            None => false,
+        };
         let mut positions = BTreeMap::new();
         let mut stack: Vec<Frame> = Vec::new();
         let mut seq_counts: BTreeMap<String, usize> = BTreeMap::new();
@@ -345,8 +415,15 @@ impl Locator {
                 while stack.last().is_some_and(|f| f.indent > col || (f.indent == col && f.is_item)) {
                     stack.pop();
                 }
-                let parent = stack.last().map(|f| f.path.clone()).unwrap_or_default();
-                let n = seq_counts.entry(parent.clone()).or_insert(0);
+                let parent = stack.last().map(|f| f.path.as_str()).unwrap_or_default();
+                // The path, its copy in `positions` and the counter's key.
+                if stack.len() >= MAX_BLOCK_DEPTH || !charge(3 * (parent.len() + 24)) {
+                    return Locator { positions };
+                }
+                let n = match seq_counts.get_mut(parent) {
+                    Some(n) => n,
+                    None => seq_counts.entry(parent.to_string()).or_insert(0),
+                };
                 let path = format!("{parent}[{n}]");
                 *n += 1;
                 positions.entry(path.clone()).or_insert((lineno, col + 1));
@@ -365,7 +442,10 @@ impl Locator {
             while stack.last().is_some_and(|f| f.indent >= col) {
                 stack.pop();
             }
-            let parent = stack.last().map(|f| f.path.clone()).unwrap_or_default();
+            let parent = stack.last().map(|f| f.path.as_str()).unwrap_or_default();
+            if stack.len() >= MAX_BLOCK_DEPTH || !charge(2 * (parent.len() + key.len() + 1)) {
+                return Locator { positions };
+            }
             let path = if parent.is_empty() { key } else { format!("{parent}.{key}") };
             positions.entry(path.clone()).or_insert((lineno, col + 1));
             // A fresh mapping under this key restarts its sequence counter.
@@ -471,9 +551,10 @@ mod tests {
 
     #[test]
     fn aliases_are_refused() {
-        let text = "a: &x [1,2]\nb: *x\n";
-        let p = parse(text);
+        let p = parse("a: &x [1,2]\nb: *x\n");
         assert_eq!(p.diagnostics.len(), 1);
+        assert_eq!((p.diagnostics[0].line, p.diagnostics[0].column), (1, 4));
+        let p = parse("a: [1,2]\nb: *x\n");
         assert_eq!((p.diagnostics[0].line, p.diagnostics[0].column), (2, 4));
     }
 
@@ -486,7 +567,7 @@ mod tests {
         assert_eq!(find_deep_flow(&format!("a: don't\nb: {deep}\n")), Some((2, 4 + MAX_FLOW_DEPTH)));
         assert_eq!(find_deep_flow(&format!("a: [x 'y, {deep}\n")), Some((1, 10 + MAX_FLOW_DEPTH)));
         assert_eq!(find_deep_flow(&format!("a: foo-'bar, {deep}\n")), Some((1, 14 + MAX_FLOW_DEPTH)));
-        assert_eq!(find_alias("a: don't *x\n"), Some((1, 10)));
+        assert_eq!(check_events("a: &x don't\nb: *x\n").map_err(|e| (e.0, e.1)), Err((1, 4)));
     }
 
     #[test]
@@ -503,7 +584,78 @@ mod tests {
         ] {
             assert_eq!(find_deep_flow(&text), None, "{text}");
         }
-        assert_eq!(find_alias("a: '*x'\nb: \"*x\" # *x\n"), None);
+        assert_eq!(check_events("a: '*x'\nb: \"*x\" # *x\n"), Ok(()));
+    }
+
+    /// The parser's events, not a text scan, decide what is an alias: plain
+    /// text with `*`/`&` is a string as kubectl reads it; an alias after a
+    /// quoted scalar the old text scan misread is still one.
+    #[test]
+    fn aliases_and_anchors_come_from_the_parser() {
+        for text in
+            ["a: '*nix'\n", "a: ok *nix\n", "b: x *y &z\n", "c: \"it's *x\"\n", "d: don't *x\n", "e: [a&b, c*d]\n"]
+        {
+            let p = parse(text);
+            assert!(p.diagnostics.is_empty(), "{text}: {:?}", p.diagnostics);
+        }
+        let p = parse("notes: a*b\nos: ' *nix'\nx: don't *x\n");
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        // An alias the old scanner thought was inside a quote ("x 'y" opens nothing).
+        let p = parse("a: &a [1]\nb: [x 'y, *a]\n");
+        assert_eq!(p.diagnostics.len(), 1, "{:?}", p.diagnostics);
+        assert_eq!((p.diagnostics[0].line, p.diagnostics[0].column), (1, 4));
+        let p = parse("a: [1]\nb: ['x', *a]\n");
+        assert_eq!(p.diagnostics.len(), 1);
+        // An alias of no anchor: the parser's own error.
+        assert!(p.diagnostics[0].message.ends_with("unknown anchor"), "{:?}", p.diagnostics);
+        assert_eq!(p.diagnostics[0].line, 2);
+    }
+
+    #[test]
+    fn block_nesting_is_bounded_by_the_events() {
+        let ok = format!("{}x\n", "- ".repeat(MAX_BLOCK_DEPTH));
+        assert!(parse(&ok).diagnostics.is_empty(), "{:?}", parse(&ok).diagnostics);
+        let deep = format!("{}x\n", "- ".repeat(MAX_BLOCK_DEPTH + 1));
+        let p = parse(&deep);
+        assert_eq!(p.diagnostics.len(), 1);
+        assert_eq!(
+            p.diagnostics[0].message,
+            format!("collections nested deeper than {MAX_BLOCK_DEPTH} levels are not supported")
+        );
+        assert_eq!((p.diagnostics[0].line, p.diagnostics[0].column), (1, 2 * MAX_BLOCK_DEPTH + 1));
+        let mut keys = String::new();
+        for i in 0..=MAX_BLOCK_DEPTH {
+            keys.push_str(&format!("{}k{i}:\n", "  ".repeat(i)));
+        }
+        assert_eq!(parse(&keys).diagnostics.len(), 1);
+    }
+
+    /// The locator stops within its budget and depth: nesting past the bound
+    /// or a long key repeated under many children is not located (the scan
+    /// keeps what it found before).
+    #[test]
+    fn locator_is_bounded() {
+        let deep = format!("{}x\n", "- ".repeat(10_000));
+        let loc = Locator::scan(&deep, 1);
+        assert!(loc.positions.len() <= MAX_BLOCK_DEPTH, "{}", loc.positions.len());
+        assert_eq!(loc.find("[0][0]"), Some((1, 3)));
+        let long_key = "k".repeat(50_000);
+        let wide = format!("{long_key}:\n{}", "  a: 1\n".repeat(10_000));
+        let loc = Locator::scan(&wide, 1);
+        let bytes: usize = loc.positions.keys().map(String::len).sum();
+        assert!(bytes <= wide.len() * LOCATOR_BYTES_PER_INPUT_BYTE, "{bytes}");
+        assert_eq!(loc.find(&format!("{long_key}.a")), Some((2, 3)));
+    }
+
+    #[test]
+    fn a_bom_and_null_documents_are_skipped() {
+        let p = parse("\u{feff}kind: Node\n");
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        assert_eq!(p.documents.len(), 1);
+        let p = parse("null\n---\n~\n---\nkind: Node\n---\n--- null\n");
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        assert_eq!(p.documents.len(), 1);
+        assert_eq!(p.documents[0].index, 3);
     }
 
     #[test]

@@ -9,7 +9,8 @@ pub struct Dir(pub PathBuf);
 
 impl FileSource for Dir {
     fn read(&self, path: &str) -> Result<String, String> {
-        std::fs::read_to_string(self.0.join(path)).map_err(|_| format!("the path \"{path}\" does not exist"))
+        // The same bounded reader as `stsplay run`.
+        stsplay_cli::read_manifest_bounded(&self.0.join(path), path, stsplay_core::manifest::MAX_MANIFEST_BYTES)
     }
 }
 

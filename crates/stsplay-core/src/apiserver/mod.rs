@@ -91,10 +91,51 @@ pub fn default_stateful_set(raw: &Stored) -> Stored {
     to_json(&value)
 }
 
+/// The `RequireNamespace` visitor on one document: sets `metadata.namespace`
+/// of a namespaced object that has none, refuses one that differs.
+fn require_namespace(doc: &mut manifest::Document, source: &str, ns: &str) -> Result<(), String> {
+    let Ok(o) = spec::decode(doc, source) else {
+        // Not decodable: apply reports it as usual.
+        return Ok(());
+    };
+    if !o.kind().namespaced() {
+        return Ok(());
+    }
+    let Some(manifest::Value::Mapping(top)) = doc.value.as_mut() else { return Ok(()) };
+    let Some(manifest::Value::Mapping(meta)) = top.get_mut("metadata") else { return Ok(()) };
+    match meta.get("namespace") {
+        Some(manifest::Value::String(own)) if !own.is_empty() && own != ns => Err(format!(
+            "error: the namespace from the provided object \"{own}\" does not match the namespace \"{ns}\". You must pass '--namespace={own}' to perform this operation."
+        )),
+        Some(manifest::Value::String(own)) if !own.is_empty() => Ok(()),
+        _ => {
+            meta.insert(manifest::Value::String("namespace".to_string()), manifest::Value::String(ns.to_string()));
+            Ok(())
+        }
+    }
+}
+
 impl Simulation {
     /// `kubectl apply`: all documents or none. Returns kubectl's output lines.
     pub fn apply(&mut self, yaml: &str, source: &str) -> Result<Vec<String>, ApplyError> {
-        let parsed = manifest::parse(yaml);
+        self.apply_in(yaml, source, None)
+    }
+
+    /// `kubectl apply -n NAMESPACE`: a namespaced object without a namespace
+    /// goes into `namespace`; one that names another namespace is refused, as
+    /// the resource builder's `RequireNamespace` visitor does when `-n` is
+    /// given (cli-runtime `pkg/resource/visitor.go` `RequireNamespace`,
+    /// enabled by `NamespaceParam(..).DefaultNamespace()` with
+    /// `enforceNamespace` in kubectl `cmd/apply/apply.go`).
+    pub fn apply_in(&mut self, yaml: &str, source: &str, namespace: Option<&str>) -> Result<Vec<String>, ApplyError> {
+        let mut parsed = manifest::parse(yaml);
+        if let Some(ns) = namespace {
+            for doc in &mut parsed.documents {
+                if let Err(message) = require_namespace(doc, source, ns) {
+                    return Err(ApplyError { message, diagnostics: Vec::new() });
+                }
+            }
+        }
         let mut messages = Vec::new();
         let mut diagnostics = parsed.diagnostics.clone();
         for d in &parsed.diagnostics {

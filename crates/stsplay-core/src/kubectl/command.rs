@@ -21,7 +21,7 @@ use crate::timefmt::parse_duration_ms;
 pub enum FlagType {
     /// `--force`, `--force=false` (strconv.ParseBool).
     Bool,
-    /// A decimal integer (strconv.ParseInt).
+    /// An integer in any base (strconv.ParseInt(v, 0, 64): `3`, `0x3`, `0o3`, `03`, `0b11`, `1_000`).
     Int,
     /// A Go duration (`30s`, `1m30s`) or a bare number of seconds.
     Duration,
@@ -39,6 +39,21 @@ pub struct FlagDef {
     pub ty: FlagType,
     /// kubectl's help text, where kubectl has the flag.
     pub help: &'static str,
+}
+
+impl FlagDef {
+    /// pflag's `NoOptDefVal`: the value of the flag written without one
+    /// (`--force`, `--cascade`); such a flag never takes the next argument
+    /// as its value (`spf13/pflag` `flag.go` `parseLongArg`). `--cascade` is
+    /// `background` (kubectl `cmd/delete/delete_flags.go` `AddFlags`:
+    /// `cmd.Flags().Lookup("cascade").NoOptDefVal = "background"`).
+    pub fn no_opt_default(&self) -> Option<&'static str> {
+        match (self.ty, self.long) {
+            (FlagType::Bool, _) => Some("true"),
+            (_, "cascade") => Some("background"),
+            _ => None,
+        }
+    }
 }
 
 /// What a positional argument is, for completion.
@@ -767,7 +782,7 @@ impl Flags {
         self.get(name).and_then(parse_bool).unwrap_or(default)
     }
     fn int(&self, name: &str) -> Option<i64> {
-        self.get(name).and_then(|v| v.parse().ok())
+        self.get(name).and_then(|v| go_parse_int(v, 64).ok())
     }
     fn duration(&self, name: &str) -> Option<u64> {
         self.get(name).and_then(|v| parse_duration_ms(v).ok())
@@ -786,23 +801,103 @@ fn parse_bool(v: &str) -> Option<bool> {
     }
 }
 
+/// strconv.ParseInt(v, 0, bits), as pflag's int flags call it
+/// (`spf13/pflag` `int.go`/`int64.go`/`int32.go`): base 0 takes the prefix
+/// `0x`/`0X` (hex), `0o`/`0O` or a bare leading `0` (octal), `0b`/`0B`
+/// (binary), else decimal, with `_` between digits (`strconv/atoi.go`
+/// `ParseUint`, `underscoreOK`). The error is ParseInt's reason.
+pub(crate) fn go_parse_int(v: &str, bits: u32) -> Result<i64, &'static str> {
+    const SYNTAX: &str = "invalid syntax";
+    const RANGE: &str = "value out of range";
+    let (neg, unsigned) = match (v.strip_prefix('+'), v.strip_prefix('-')) {
+        (Some(rest), _) => (false, rest),
+        (_, Some(rest)) => (true, rest),
+        _ => (false, v),
+    };
+    if unsigned.is_empty() {
+        return Err(SYNTAX);
+    }
+    let lower = |b: u8| b | 0x20;
+    let bytes = unsigned.as_bytes();
+    let (base, digits): (u64, &[u8]) = match bytes {
+        [b'0', p, rest @ ..] if !rest.is_empty() && lower(*p) == b'b' => (2, rest),
+        [b'0', p, rest @ ..] if !rest.is_empty() && lower(*p) == b'o' => (8, rest),
+        [b'0', p, rest @ ..] if !rest.is_empty() && lower(*p) == b'x' => (16, rest),
+        [b'0', rest @ ..] => (8, rest),
+        _ => (10, bytes),
+    };
+    // ParseUint(s, base, bits) for the magnitude; ParseInt then checks the
+    // signed range.
+    let bits = bits.clamp(1, 64);
+    let max_val = if bits == 64 { u64::MAX } else { (1u64 << bits) - 1 };
+    let cutoff = u64::MAX / base + 1;
+    let mut n: u64 = 0;
+    let mut underscores = false;
+    for &c in digits {
+        if c == b'_' {
+            underscores = true;
+            continue;
+        }
+        let d = match c {
+            b'0'..=b'9' => u64::from(c - b'0'),
+            b'a'..=b'z' | b'A'..=b'Z' => u64::from(lower(c) - b'a') + 10,
+            _ => return Err(SYNTAX),
+        };
+        if d >= base {
+            return Err(SYNTAX);
+        }
+        if n >= cutoff {
+            return Err(RANGE);
+        }
+        n = n.checked_mul(base).and_then(|m| m.checked_add(d)).filter(|&n1| n1 <= max_val).ok_or(RANGE)?;
+    }
+    if underscores && !underscore_ok(unsigned) {
+        return Err(SYNTAX);
+    }
+    let cutoff = 1u64 << (bits - 1);
+    if (!neg && n >= cutoff) || (neg && n > cutoff) {
+        return Err(RANGE);
+    }
+    let n = i128::from(n);
+    i64::try_from(if neg { -n } else { n }).map_err(|_| RANGE)
+}
+
+/// strconv's `underscoreOK`: underscores only between digits (or after a
+/// base prefix), never at the end.
+fn underscore_ok(s: &str) -> bool {
+    let b = s.as_bytes();
+    let lower = |c: u8| c | 0x20;
+    let mut saw = b'^';
+    let mut i = 0;
+    let mut hex = false;
+    if b.len() >= 2 && b.first() == Some(&b'0') && b.get(1).is_some_and(|&c| matches!(lower(c), b'b' | b'o' | b'x')) {
+        i = 2;
+        saw = b'0';
+        hex = b.get(1).is_some_and(|&c| lower(c) == b'x');
+    }
+    for &c in b.iter().skip(i) {
+        if c.is_ascii_digit() || hex && (b'a'..=b'f').contains(&lower(c)) {
+            saw = b'0';
+            continue;
+        }
+        if c == b'_' {
+            if saw != b'0' {
+                return false;
+            }
+            saw = b'_';
+            continue;
+        }
+        if saw == b'_' {
+            return false;
+        }
+        saw = b'!';
+    }
+    saw != b'_'
+}
+
 /// strconv.ParseInt's error for a value that is not an integer of `bits` bits.
 fn parse_int_error(v: &str, bits: u32) -> Option<String> {
-    let n = v.parse::<i128>();
-    let ok = match n {
-        Ok(n) => bits >= 64 && i64::try_from(n).is_ok() || i32::try_from(n).is_ok(),
-        Err(_) => false,
-    };
-    if ok {
-        return None;
-    }
-    let digits = v.strip_prefix(['-', '+']).unwrap_or(v);
-    let why = if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        "value out of range"
-    } else {
-        "invalid syntax"
-    };
-    Some(format!("strconv.ParseInt: parsing \"{v}\": {why}"))
+    go_parse_int(v, bits).err().map(|why| format!("strconv.ParseInt: parsing \"{v}\": {why}"))
 }
 
 /// pflag's check of a flag's value against its type.
@@ -847,10 +942,10 @@ fn parse_flags<'a>(
             let Some(def) = lookup(name, None) else {
                 return Err(see(format!("error: unknown flag: --{name}")));
             };
-            let value = match (def.ty, inline) {
+            let value = match (def.no_opt_default(), inline) {
                 (_, Some(v)) => v,
-                (FlagType::Bool, None) => "true".to_string(),
-                (_, None) => {
+                (Some(default), None) => default.to_string(),
+                (None, None) => {
                     let Some(v) = args.get(i) else {
                         return Err(see(format!("error: flag needs an argument: --{name}")));
                     };
@@ -1000,13 +1095,48 @@ fn parse_pod(args: &[String]) -> Result<Command, CommandError> {
         "unready" => PodAction::Unready,
         _ => PodAction::Ready,
     };
-    Ok(Command::Pod { action, pod: pod.clone(), namespace: flags.str("namespace") })
+    Ok(Command::Pod { action, pod: pod.clone(), namespace: namespace_flag(&flags) })
 }
 
 /// The kubectl verbs with sub-verbs, and their sub-verbs.
 const SUB_VERBS: &[(&str, &[&str])] = &[("rollout", &["status", "history", "undo"]), ("set", &["image"])];
 
+/// Moves flags written before the verb after it (`kubectl -n default get
+/// pods` = `kubectl get pods -n default`), as cobra's `Find` strips them
+/// (`spf13/cobra` `command.go` `stripFlags`: a flag of the root's flag set
+/// that takes a value, `-n`/`--namespace`, also takes the next word) and
+/// then parses every flag against the found command.
+fn verb_first(args: &[String]) -> Vec<String> {
+    let mut before = Vec::new();
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        if !a.starts_with('-') || a == "-" || a == "--" {
+            break;
+        }
+        before.push(a.clone());
+        i += 1;
+        if a == "-n" || a == "--namespace" {
+            if let Some(v) = args.get(i) {
+                before.push(v.clone());
+                i += 1;
+            }
+        }
+    }
+    if before.is_empty() || i >= args.len() {
+        return args.to_vec();
+    }
+    let mut out: Vec<String> = args.get(i..).unwrap_or_default().to_vec();
+    // After the verb's own sub-verb too, so a `rollout status` keeps its words in order.
+    let at = usize::from(SUB_VERBS.iter().any(|(v, _)| out.first().is_some_and(|f| f == v))) + 1;
+    let at = at.min(out.len());
+    let tail = out.split_off(at);
+    out.extend(before);
+    out.extend(tail);
+    out
+}
+
 fn parse_kubectl(args: &[String]) -> Result<Kubectl, CommandError> {
+    let args = &verb_first(args);
     let Some((verb, rest)) = args.split_first() else {
         return Err(CommandError::new("error: kubectl needs a command, e.g. kubectl get pods"));
     };
@@ -1045,10 +1175,17 @@ fn parse_kubectl(args: &[String]) -> Result<Kubectl, CommandError> {
         let d = command_def(&path).ok_or_else(unknown)?;
         (parse_with(d, rest).map_err(CommandError::new)?, path)
     };
-    let namespace = flags.str("namespace");
+    let namespace = namespace_flag(&flags);
     let all_namespaces = flags.bool("all-namespaces");
     let verb = build_verb(&path, flags).map_err(CommandError::new)?;
     Ok(Kubectl { verb, namespace, all_namespaces })
+}
+
+/// `-n NS`; an empty `-n ''` is kubeconfig's namespace, `default`
+/// (cli-runtime `genericclioptions/config_flags.go` `ToRawKubeConfigLoader`:
+/// an empty override leaves the context's namespace).
+fn namespace_flag(flags: &Flags) -> Option<String> {
+    flags.str("namespace").filter(|n| !n.is_empty())
 }
 
 fn named(positional: &[String]) -> Result<(Resource, String), String> {
@@ -1509,6 +1646,76 @@ impl Kubectl {
             w.word("-A");
         }
         w.dashdash(after);
+    }
+}
+
+#[cfg(test)]
+mod go_parse_int_tests {
+    use super::go_parse_int;
+
+    /// Cases from Go's `strconv/atoi_test.go` (`parseInt64BaseTests` with base 0, `parseInt32Tests`).
+    #[test]
+    fn matches_strconv_parse_int_base_0() {
+        let syntax = Err("invalid syntax");
+        let range = Err("value out of range");
+        for (v, want) in [
+            ("0", Ok(0)),
+            ("-0", Ok(0)),
+            ("+3", Ok(3)),
+            ("0x3", Ok(3)),
+            ("0X1f", Ok(31)),
+            ("010", Ok(8)),
+            ("0o17", Ok(15)),
+            ("0b101", Ok(5)),
+            ("-0x10", Ok(-16)),
+            ("1_000", Ok(1000)),
+            ("0x_1f", Ok(31)),
+            ("0_10", Ok(8)),
+            ("9223372036854775807", Ok(i64::MAX)),
+            ("-9223372036854775808", Ok(i64::MIN)),
+            ("9223372036854775808", range),
+            ("-9223372036854775809", range),
+            ("0x8000000000000000", range),
+            ("", syntax),
+            ("-", syntax),
+            ("0x", syntax),
+            ("08", syntax),
+            ("0b2", syntax),
+            ("1__0", syntax),
+            ("_1", syntax),
+            ("1_", syntax),
+            ("1.5", syntax),
+            ("abc", syntax),
+            ("99999999999999999999x", range),
+        ] {
+            assert_eq!(go_parse_int(v, 64), want, "{v}");
+        }
+        assert_eq!(go_parse_int("2147483647", 32), Ok(2147483647));
+        assert_eq!(go_parse_int("-2147483648", 32), Ok(-2147483648));
+        assert_eq!(go_parse_int("2147483648", 32), range);
+        assert_eq!(go_parse_int("0x80000000", 32), range);
+        // ParseUint stops at the first digit past bitSize's maximum.
+        assert_eq!(go_parse_int("99999999999x", 32), range);
+    }
+
+    #[test]
+    fn flags_before_the_verb_and_no_value_defaults() {
+        use super::{Command, Kubectl};
+        let parse =
+            |line: &str| Command::parse_line(line).map(|c| c.to_string()).unwrap_or_else(|e| panic!("{line}: {e}"));
+        assert_eq!(parse("kubectl -n kube-system get pods"), parse("kubectl get pods -n kube-system"));
+        assert_eq!(
+            parse("kubectl -n default rollout status sts/web"),
+            parse("kubectl rollout status sts/web -n default")
+        );
+        assert_eq!(parse("kubectl -A get pods"), parse("kubectl get pods -A"));
+        assert_eq!(parse("kubectl get pods -n ''"), parse("kubectl get pods"));
+        assert_eq!(parse("kubectl delete sts web --cascade"), parse("kubectl delete sts web --cascade=background"));
+        assert_eq!(parse("kubectl scale sts web --replicas=0x3"), parse("kubectl scale sts web --replicas=3"));
+        let Ok(Command::Kubectl(Kubectl { namespace, .. })) = Command::parse_line("kubectl -n '' get pods") else {
+            panic!("parse");
+        };
+        assert_eq!(namespace, None);
     }
 }
 

@@ -239,7 +239,7 @@ pub fn run_command(sim: &mut Simulation, cmd: &Command, files: &dyn FileSource) 
 fn kubectl(sim: &mut Simulation, k: &Kubectl, files: &dyn FileSource) -> (String, i32) {
     let ns = k.namespace().to_string();
     match &k.verb {
-        Verb::Apply { filenames } => apply(sim, filenames, files),
+        Verb::Apply { filenames } => apply(sim, filenames, files, k.namespace.as_deref()),
         Verb::Get(g) if g.resource == Resource::Events => describe::get_events(sim, &ns, k.all_namespaces),
         Verb::Get(g) => get::get(sim, g, &ns, k.all_namespaces),
         Verb::Describe { resource, name } => describe::describe(sim, *resource, name, &ns),
@@ -269,7 +269,7 @@ fn kubectl(sim: &mut Simulation, k: &Kubectl, files: &dyn FileSource) -> (String
     }
 }
 
-fn apply(sim: &mut Simulation, paths: &[String], files: &dyn FileSource) -> (String, i32) {
+fn apply(sim: &mut Simulation, paths: &[String], files: &dyn FileSource, namespace: Option<&str>) -> (String, i32) {
     let mut texts = Vec::new();
     for p in paths {
         match files.read(p) {
@@ -279,7 +279,7 @@ fn apply(sim: &mut Simulation, paths: &[String], files: &dyn FileSource) -> (Str
     }
     let mut out = String::new();
     for (path, text) in texts {
-        match sim.apply(&text, &path) {
+        match sim.apply_in(&text, &path, namespace) {
             Ok(lines) => {
                 for l in lines {
                     out.push_str(&l);
@@ -653,7 +653,11 @@ fn nslookup(sim: &Simulation, namespace: &str, name: &str) -> (String, i32) {
     let c = sim.cluster();
     let server_name = crate::dns::reverse(c, crate::dns::DNS_SERVER_IP).unwrap_or_default();
     let mut out = format!("Server:    {ip}\nAddress 1: {ip} {server_name}\n\n", ip = crate::dns::DNS_SERVER_IP);
-    match crate::dns::resolve(c, namespace, name) {
+    // An IPv4 address is not looked up: busybox's nslookup prints it with its
+    // reverse (PTR) name, if any (busybox 1.28 `networking/nslookup.c`
+    // `print_host`: getaddrinfo of a numeric host, then getnameinfo).
+    let literal = name.parse::<std::net::Ipv4Addr>().ok().map(|ip| (name.to_string(), vec![ip.to_string()]));
+    match literal.or_else(|| crate::dns::resolve(c, namespace, name)) {
         Some((_, ips)) => {
             out.push_str(&format!("Name:      {name}\n"));
             for (i, ip) in ips.iter().enumerate() {

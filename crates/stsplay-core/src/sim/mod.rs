@@ -850,7 +850,7 @@ impl Simulation {
         p.deletion_ms = Some(self.now_ms);
         let uid = p.uid.clone();
         let containers = crate::reason::ContainerRef::of(&p.spec);
-        let stop_ms = (grace_s.max(0) as u64 * 1000).min(self.profile.container_stop_ms);
+        let stop_ms = (grace_s.max(0) as u64).saturating_mul(1000).min(self.profile.container_stop_ms);
         match cause {
             DeleteCause::Controller(reason) => self.record(reason),
             DeleteCause::User => {}

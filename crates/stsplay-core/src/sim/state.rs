@@ -430,7 +430,9 @@ impl Cluster {
     /// Recomputes which ordinals a set wants (after its spec changed).
     pub fn reindex_set_range(&mut self, set: &Key) {
         let (start, end) = match self.sets.get(set) {
-            Some(s) => (s.set.spec.ordinals_start, s.set.spec.ordinals_start + s.set.spec.replicas.max(0)),
+            Some(s) => {
+                (s.set.spec.ordinals_start, s.set.spec.ordinals_start.saturating_add(s.set.spec.replicas.max(0)))
+            }
             None => (0, 0),
         };
         let si = self.index.sets.entry(set.clone()).or_default();

@@ -166,7 +166,7 @@ pub fn fast_path_index<'a>(c: &'a Cluster, key: &Key) -> Option<&'a SetIndex> {
         return None;
     }
     let si = c.index.sets.get(key)?;
-    let (start, end) = (set.spec.ordinals_start, set.spec.ordinals_start + set.spec.replicas.max(0));
+    let (start, end) = (set.spec.ordinals_start, set.spec.ordinals_start.saturating_add(set.spec.replicas.max(0)));
     if si.start != start || si.end != end {
         return None;
     }
@@ -227,7 +227,7 @@ fn sync_fast(c: &Cluster, key: &Key, si: &SetIndex, now: u64, max_unavailable_ga
     let current_revision: &Revision = current.unwrap_or(update_revision.as_ref());
     let start = set.spec.ordinals_start;
     let replica_count = set.spec.replicas.max(0);
-    let end = start + replica_count;
+    let end = start.saturating_add(replica_count);
     let monotonic = set.spec.pod_management_policy == PodManagementPolicy::OrderedReady;
     let pod_at = |ord: i32| {
         if si.present.contains(&ord) {
@@ -309,7 +309,7 @@ fn sync_fast(c: &Cluster, key: &Key, si: &SetIndex, now: u64, max_unavailable_ga
             let max = statefulset_max_unavailable(max_unavailable.as_ref(), replica_count);
             let unavailable = si.unhealthy.range(start..end).count() as i32;
             let budget = (max - unavailable).max(0) as usize;
-            for ord in outdated_desc(start + (*partition).max(0)).into_iter().take(budget) {
+            for ord in outdated_desc(start.saturating_add((*partition).max(0))).into_iter().take(budget) {
                 if let Some(p) = pod_at(ord) {
                     actions.push(delete_for_update(key, set, p, &update_revision.name));
                 }
@@ -319,7 +319,7 @@ fn sync_fast(c: &Cluster, key: &Key, si: &SetIndex, now: u64, max_unavailable_ga
     }
     if !blocked && created_this_sync == 0 {
         if let UpdateStrategy::RollingUpdate { partition, .. } = &set.spec.update_strategy {
-            let update_min = start + (*partition).max(0);
+            let update_min = start.saturating_add((*partition).max(0));
             // Walking down from the top: the first outdated pod is deleted,
             // unless an unavailable pod comes first (then the roll waits).
             // The highest outdated ordinal: the top of each old revision's range.
@@ -595,7 +595,7 @@ pub fn sync_stateful_set_full(c: &Cluster, key: &Key, now: u64, max_unavailable_
     let mut replicas = Replicas { start, slots: vec![None; replica_count as usize] };
     let mut condemned: Vec<(i32, &Pod)> = Vec::new();
     for &(ord, p) in &pods {
-        if ord >= start && ord < start + replica_count {
+        if ord >= start && ord < start.saturating_add(replica_count) {
             if let Some(slot) = replicas.slots.get_mut((ord - start) as usize) {
                 *slot = Some(p);
             }
@@ -606,7 +606,7 @@ pub fn sync_stateful_set_full(c: &Cluster, key: &Key, now: u64, max_unavailable_
     crate::sort::sort_by_key(&mut condemned, |(ord, _)| std::cmp::Reverse(*ord));
 
     // The first unhealthy pod: replicas in order, then condemned from the lowest ordinal.
-    let first_unhealthy: Option<String> = (start..start + replica_count)
+    let first_unhealthy: Option<String> = (start..start.saturating_add(replica_count))
         .filter_map(|o| replicas.get(&o))
         .chain(condemned.iter().rev().map(|(_, p)| p))
         .find(|p| is_unavailable(p, min_ready, now))
@@ -627,7 +627,7 @@ pub fn sync_stateful_set_full(c: &Cluster, key: &Key, now: u64, max_unavailable_
     let mut created_this_sync = 0;
     let mut blocked = false;
     // processReplica for each ordinal.
-    for ord in start..start + replica_count {
+    for ord in start..start.saturating_add(replica_count) {
         let o = process_replica(&cx, ord, replicas.get(&ord).copied(), &mut actions);
         blocked |= o.blocked;
         created_this_sync += usize::from(o.created);
@@ -645,7 +645,7 @@ pub fn sync_stateful_set_full(c: &Cluster, key: &Key, now: u64, max_unavailable_
     let policies = (set.spec.when_deleted, set.spec.when_scaled);
     let retention_pass = s.retention_applied != Some(policies) || set.spec.when_scaled == RetentionPolicy::Delete;
     for &(ord, p) in pods.iter().filter(|_| retention_pass) {
-        let condemned_pod = !(ord >= start && ord < start + replica_count);
+        let condemned_pod = !(ord >= start && ord < start.saturating_add(replica_count));
         let owner_pod = (condemned_pod && set.spec.when_scaled == RetentionPolicy::Delete).then(|| p.name.clone());
         let owned_by_set = set.spec.when_deleted == RetentionPolicy::Delete;
         for t in &set.spec.volume_claim_templates {
@@ -682,8 +682,8 @@ pub fn sync_stateful_set_full(c: &Cluster, key: &Key, now: u64, max_unavailable_
             let unavailable =
                 replicas.slots.iter().flatten().filter(|p| is_unavailable(p, min_ready, now)).count() as i32;
             let mut budget = max - unavailable;
-            let update_min = start + (*partition).max(0);
-            for ord in (update_min..start + replica_count).rev() {
+            let update_min = start.saturating_add((*partition).max(0));
+            for ord in (update_min..start.saturating_add(replica_count)).rev() {
                 if budget <= 0 {
                     break;
                 }
@@ -700,8 +700,8 @@ pub fn sync_stateful_set_full(c: &Cluster, key: &Key, now: u64, max_unavailable_
     // one at a time, waiting for each to be available.
     if !blocked && created_this_sync == 0 {
         if let UpdateStrategy::RollingUpdate { partition, .. } = &set.spec.update_strategy {
-            let update_min = start + (*partition).max(0);
-            for ord in (update_min..start + replica_count).rev() {
+            let update_min = start.saturating_add((*partition).max(0));
+            for ord in (update_min..start.saturating_add(replica_count)).rev() {
                 let Some(p) = replicas.get(&ord) else {
                     continue;
                 };
@@ -770,7 +770,8 @@ fn create_claim_action(key: &Key, set: &StatefulSet, pod: &str, claim: Claim) ->
 fn uses_current_revision(set: &StatefulSet, s: &SetState, ordinal: i32) -> bool {
     match &set.spec.update_strategy {
         UpdateStrategy::RollingUpdate { partition, .. } => {
-            s.status.current_revision != s.status.update_revision && ordinal < set.spec.ordinals_start + partition
+            s.status.current_revision != s.status.update_revision
+                && ordinal < set.spec.ordinals_start.saturating_add(*partition)
         }
         UpdateStrategy::OnDelete => false,
     }

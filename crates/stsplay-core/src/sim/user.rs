@@ -139,7 +139,7 @@ impl Simulation {
                 } else if own.iter().any(Option::is_none) {
                     None // tolerated for ever
                 } else {
-                    own.iter().flatten().min().map(|s| (*s).max(0) as u64 * 1000)
+                    own.iter().flatten().min().map(|s| ((*s).max(0) as u64).saturating_mul(1000))
                 };
                 if let Some(delay) = delay {
                     evict.push((p.key(), p.uid.clone(), delay));
@@ -315,8 +315,9 @@ impl Simulation {
             let Some(p) = self.cluster.pods.get_mut(&key) else { continue };
             let uid = p.uid.clone();
             if p.is_terminating() {
-                let stop =
-                    (p.spec.termination_grace_period_seconds.max(0) as u64 * 1000).min(self.profile.container_stop_ms);
+                let stop = (p.spec.termination_grace_period_seconds.max(0) as u64)
+                    .saturating_mul(1000)
+                    .min(self.profile.container_stop_ms);
                 self.enqueue(
                     stop + self.profile.kubelet_cleanup_ms,
                     Event::ContainersStopped { pod: key.clone(), uid },
