@@ -243,10 +243,7 @@ fn kubectl(sim: &mut Simulation, k: &Kubectl, files: &dyn FileSource) -> (String
         Verb::Get(g) if g.resource == Resource::Events => describe::get_events(sim, &ns, k.all_namespaces),
         Verb::Get(g) => get::get(sim, g, &ns, k.all_namespaces),
         Verb::Describe { resource, name } => describe::describe(sim, *resource, name, &ns),
-        Verb::Scale { name, replicas } => match sim.scale_stateful_set(&(ns, name.clone()), *replicas) {
-            Ok(()) => ok(format!("statefulset.apps/{name} scaled\n")),
-            Err(e) => fail(e.to_string()),
-        },
+        Verb::Scale { names, replicas } => scale(sim, &ns, names, *replicas),
         Verb::Delete(d) => delete(sim, d, ns),
         Verb::Rollout { sub, name } => rollout(sim, *sub, &(ns, name.clone())),
         Verb::Patch { name, patch, patch_type } => {
@@ -267,6 +264,31 @@ fn kubectl(sim: &mut Simulation, k: &Kubectl, files: &dyn FileSource) -> (String
         Verb::Exec(e) => exec(sim, e, &ns),
         Verb::Run(r) => run(sim, r, &ns),
     }
+}
+
+/// `kubectl scale sts A B...`: every set that exists is scaled (`... scaled`);
+/// the errors of the others (NotFound) follow, and the command fails
+/// (kubectl `cmd/scale/scale.go` `RunScale`: the builder continues on error,
+/// the valid infos are scaled, then `infoErr` is returned).
+fn scale(sim: &mut Simulation, ns: &str, names: &[String], replicas: i32) -> (String, i32) {
+    let mut out = String::new();
+    let mut errors = Vec::new();
+    for name in names {
+        match sim.scale_stateful_set(&(ns.to_string(), name.clone()), replicas) {
+            Ok(()) => out.push_str(&format!("statefulset.apps/{name} scaled\n")),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if errors.is_empty() {
+        return ok(out);
+    }
+    for e in errors {
+        out.push_str(&e);
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    (out, 1)
 }
 
 fn apply(sim: &mut Simulation, paths: &[String], files: &dyn FileSource, namespace: Option<&str>) -> (String, i32) {
