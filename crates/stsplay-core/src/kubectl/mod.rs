@@ -335,6 +335,12 @@ fn event_limit_message(command: &str, sim: &Simulation, stopped_ms: u64) -> Stri
 
 /// Processes events until `done` holds or virtual time passes `deadline_ms`.
 /// Returns whether `done` held.
+///
+/// A wait that cannot be met before its deadline (no event is due by then)
+/// spends the whole timeout: the clock advances to the deadline before the
+/// timeout is reported, as a real kubectl blocks for `--timeout`
+/// (`kubectl/pkg/cmd/wait/wait.go`, `cmd/rollout/rollout_status.go`:
+/// `watchtools.UntilWithSync` with a context of that timeout).
 fn wait_until(sim: &mut Simulation, deadline_ms: u64, done: impl Fn(&Simulation) -> bool) -> bool {
     for _ in 0..event_budget(sim) {
         if done(sim) {
@@ -344,10 +350,22 @@ fn wait_until(sim: &mut Simulation, deadline_ms: u64, done: impl Fn(&Simulation)
             Some(t) if t <= deadline_ms => {
                 sim.process_next_event();
             }
-            _ => return done(sim),
+            _ => {
+                if done(sim) {
+                    return true;
+                }
+                wait_out(sim, deadline_ms);
+                return false;
+            }
         }
     }
     done(sim)
+}
+
+/// Advances the clock to `deadline_ms` when no event is due before it (with
+/// no events to process, `advance_to` only moves the clock).
+fn wait_out(sim: &mut Simulation, deadline_ms: u64) {
+    let _ = sim.advance_to(deadline_ms, 0);
 }
 
 /// `--timeout`: None or 0 means the default wait.
@@ -608,7 +626,11 @@ fn rollout(sim: &mut Simulation, sub: Rollout, key: &Key) -> (String, i32) {
             Some(t) if t <= deadline => {
                 sim.process_next_event();
             }
-            _ => break,
+            _ => {
+                // The watch sees nothing more: the timeout is spent in full.
+                wait_out(sim, deadline);
+                break;
+            }
         }
     }
     out.push_str("error: timed out waiting for the condition\n");
