@@ -678,6 +678,12 @@ fn exec(sim: &mut Simulation, e: &Exec, ns: &str) -> (String, i32) {
 /// the tutorial's way to look names up from a throwaway pod in `default`. The
 /// throwaway pod itself is not simulated (it runs in zero virtual time).
 fn run(sim: &mut Simulation, r: &Run, ns: &str) -> (String, i32) {
+    // The pod is created first: in a namespace that does not exist the API
+    // server refuses it (the NamespaceLifecycle admission plugin,
+    // `plugin/pkg/admission/namespace/lifecycle/admission.go`), as for apply (V21).
+    if !sim.cluster().namespaces.contains_key(ns) {
+        return fail(format!("Error from server (NotFound): namespaces \"{ns}\" not found"));
+    }
     match r.command.as_slice() {
         [cmd, host] if cmd == "nslookup" && r.stdin => {
             let (mut out, code) = nslookup(sim, ns, host);
