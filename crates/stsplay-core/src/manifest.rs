@@ -133,6 +133,73 @@ pub fn parse(text: &str) -> Parsed {
     out
 }
 
+/// Expands list documents into their items, as kubectl's resource builder
+/// does before applying (cli-runtime `pkg/resource/visitor.go`
+/// `FlattenListVisitor`): a document with an `items` key is a list
+/// (apimachinery `unstructured.UnstructuredJSONScheme` `decode` detects
+/// `items`), whatever its kind (`List`, what `kubectl get -o yaml` writes,
+/// or `PodList`, ...). An item without `kind` and `apiVersion` in a typed list
+/// (`kind: PodList`) takes `Pod` and the list's `apiVersion`
+/// (`decodeToList`). Lists inside lists are expanded too; `items: null` is an
+/// empty list. Items keep the document's index and are positioned under it.
+/// The objects count against [`MAX_DOCUMENTS`] like documents: past it, a
+/// diagnostic is added and the rest dropped.
+pub fn expand_lists(parsed: &mut Parsed) {
+    let documents = std::mem::take(&mut parsed.documents);
+    let mut out = Vec::with_capacity(documents.len());
+    for doc in documents {
+        let (index, first_line) = (doc.index, doc.first_line);
+        expand_into(doc, 0, &mut out);
+        if out.len() > MAX_DOCUMENTS {
+            out.truncate(MAX_DOCUMENTS);
+            parsed.diagnostics.push(Diagnostic {
+                document: index,
+                line: first_line,
+                column: 1,
+                path: String::new(),
+                message: format!("too many objects; the limit is {MAX_DOCUMENTS}"),
+            });
+            break;
+        }
+    }
+    parsed.documents = out;
+}
+
+fn expand_into(doc: Document, depth: usize, out: &mut Vec<Document>) {
+    let items = match &doc.value {
+        Some(Value::Mapping(m)) if depth < MAX_BLOCK_DEPTH => match m.get("items") {
+            Some(Value::Sequence(items)) => Some(items.clone()),
+            Some(Value::Null) => Some(Vec::new()),
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some(items) = items else {
+        out.push(doc);
+        return;
+    };
+    let field = |k: &str| match &doc.value {
+        Some(Value::Mapping(m)) => m.get(k).and_then(Value::as_str).map(str::to_string),
+        _ => None,
+    };
+    let (list_kind, list_api) = (field("kind").unwrap_or_default(), field("apiVersion"));
+    let item_kind = list_kind.strip_suffix("List").filter(|k| !k.is_empty()).map(str::to_string);
+    let mut locators = doc.locator.split_items();
+    for (i, mut item) in items.into_iter().enumerate() {
+        if let (Value::Mapping(m), Some(kind)) = (&mut item, &item_kind) {
+            if !m.contains_key("kind") && !m.contains_key("apiVersion") {
+                m.insert(Value::String("kind".into()), Value::String(kind.clone()));
+                if let Some(api) = &list_api {
+                    m.insert(Value::String("apiVersion".into()), Value::String(api.clone()));
+                }
+            }
+        }
+        let locator = locators.remove(&i).unwrap_or_default();
+        let child = Document { index: doc.index, first_line: doc.first_line, value: Some(item), locator };
+        expand_into(child, depth + 1, out);
+    }
+}
+
 /// A mapping key as text, the way the JSON conversion (sigs.k8s.io/yaml)
 /// names a non-string key: `true`, `42`, `1.5`, `null`. Written out here
 /// rather than through `serde_yaml::to_string`, which would pull the whole
@@ -459,6 +526,22 @@ impl Locator {
         Locator { positions }
     }
 
+    /// The positions under `items[N]`, re-rooted, for each N (one pass).
+    fn split_items(&self) -> BTreeMap<usize, Locator> {
+        let mut out: BTreeMap<usize, Locator> = BTreeMap::new();
+        for (path, pos) in &self.positions {
+            let Some(rest) = path.strip_prefix("items[") else { continue };
+            let Some((n, rest)) = rest.split_once(']') else { continue };
+            let Ok(n) = n.parse::<usize>() else { continue };
+            let rest = rest.strip_prefix('.').unwrap_or(rest);
+            if rest.is_empty() {
+                continue;
+            }
+            out.entry(n).or_default().positions.insert(rest.to_string(), *pos);
+        }
+        out
+    }
+
     /// The position of `path`, or of its nearest located ancestor.
     pub fn find(&self, path: &str) -> Option<(usize, usize)> {
         let mut p = path;
@@ -656,6 +739,32 @@ mod tests {
         assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
         assert_eq!(p.documents.len(), 1);
         assert_eq!(p.documents[0].index, 3);
+    }
+
+    #[test]
+    fn lists_expand_into_their_items() {
+        let text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata:\n    name: a\n- apiVersion: v1\n  kind: List\n  items:\n  - kind: Node\n    metadata:\n      name: n\n";
+        let expand = |text: &str| {
+            let mut p = parse(text);
+            expand_lists(&mut p);
+            p
+        };
+        let docs = expand(text).documents;
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[0].locator.find("metadata.name"), Some((7, 5)));
+        let kinds: Vec<&str> = docs.iter().filter_map(|d| d.value.as_ref()?.get("kind")?.as_str()).collect();
+        assert_eq!(kinds, ["Namespace", "Node"]);
+        let typed = expand("apiVersion: v1\nkind: NamespaceList\nitems:\n- metadata:\n    name: x\n").documents;
+        let v = typed[0].value.clone().unwrap_or_default();
+        assert_eq!(
+            (v.get("kind").and_then(Value::as_str), v.get("apiVersion").and_then(Value::as_str)),
+            (Some("Namespace"), Some("v1"))
+        );
+        assert!(expand("kind: List\nitems: null\n").documents.is_empty());
+        let many = format!("kind: List\nitems:\n{}", "- kind: Node\n".repeat(MAX_DOCUMENTS + 1));
+        let p = expand(&many);
+        assert_eq!(p.documents.len(), MAX_DOCUMENTS);
+        assert_eq!(p.diagnostics.len(), 1, "{:?}", p.diagnostics);
     }
 
     #[test]

@@ -52,7 +52,7 @@ pub fn pod_items(p: &PodView) -> Vec<Item> {
 }
 
 pub fn set_items(s: &StatefulSetView) -> Vec<Item> {
-    let scale = |replicas: i32| kubectl(Verb::Scale { name: s.name.clone(), replicas }, &s.namespace);
+    let scale = |replicas: i32| kubectl(Verb::Scale { names: vec![s.name.clone()], replicas }, &s.namespace);
     let orphan = Delete { cascade: Cascade::Orphan, ..Delete::new(Resource::StatefulSets, &s.name) };
     vec![
         item("Scale up (+1)", scale(s.replicas.saturating_add(1))),

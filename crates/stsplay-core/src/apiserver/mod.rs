@@ -129,6 +129,7 @@ impl Simulation {
     /// `enforceNamespace` in kubectl `cmd/apply/apply.go`).
     pub fn apply_in(&mut self, yaml: &str, source: &str, namespace: Option<&str>) -> Result<Vec<String>, ApplyError> {
         let mut parsed = manifest::parse(yaml);
+        manifest::expand_lists(&mut parsed);
         if let Some(ns) = namespace {
             for doc in &mut parsed.documents {
                 if let Err(message) = require_namespace(doc, source, ns) {

@@ -600,7 +600,8 @@ pub enum OutputFormat {
 pub struct Get {
     /// [`Resource::Events`] for `kubectl get events`.
     pub resource: Resource,
-    pub name: Option<String>,
+    /// The names asked for, in order (none: list them all).
+    pub names: Vec<String>,
     pub selector: Option<String>,
     pub label_columns: Vec<String>,
     pub show_labels: bool,
@@ -701,9 +702,9 @@ pub enum Verb {
         resource: Resource,
         name: String,
     },
-    /// `kubectl scale statefulset NAME --replicas=N`.
+    /// `kubectl scale statefulset NAME... --replicas=N` (one or more names).
     Scale {
-        name: String,
+        names: Vec<String>,
         replicas: i32,
     },
     Delete(Delete),
@@ -1020,6 +1021,51 @@ fn type_and_name(positional: &[String]) -> Result<(Resource, Option<String>), St
     }
 }
 
+/// builder.go `hasCombinedTypeArgs`: some arguments are `TYPE/NAME`, others not.
+const NO_NEED_FOR_TYPE: &str = "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'";
+
+/// `TYPE NAME...` or `TYPE/NAME...`: the type and every name, as the resource
+/// builder reads them (cli-runtime `pkg/resource/builder.go`
+/// `ResourceTypeOrNameArgs`, `splitResourceTypeName`). stsplay takes one type
+/// per command.
+fn type_and_names(positional: &[String]) -> Result<(Resource, Vec<String>), String> {
+    let (res, first) = type_and_name(positional)?;
+    let Some(first_arg) = positional.first() else { return Ok((res, Vec::new())) };
+    if !first_arg.contains('/') {
+        let names: Vec<String> = positional.iter().skip(1).cloned().collect();
+        if names.iter().any(|n| n.contains('/')) {
+            return Err(NO_NEED_FOR_TYPE.to_string());
+        }
+        return Ok((res, names));
+    }
+    let mut names: Vec<String> = first.into_iter().collect();
+    for arg in positional.iter().skip(1) {
+        let Some((ty, name)) = arg.split_once('/') else {
+            return Err(NO_NEED_FOR_TYPE.to_string());
+        };
+        if Resource::parse(ty) != Some(res) {
+            return Err(format!(
+                "error: stsplay takes one resource type per command, not {} and \"{ty}\"",
+                res.plural()
+            ));
+        }
+        names.push(name.to_string());
+    }
+    Ok((res, names))
+}
+
+/// Only one name: stsplay's `get` and `delete` act on one object per command.
+fn one_name(verb: &str, names: Vec<String>) -> Result<Option<String>, String> {
+    if names.len() > 1 {
+        return Err(format!(
+            "error: stsplay {verb}s one object per command, not {} ({}): run one command per name",
+            names.len(),
+            names.join(", ")
+        ));
+    }
+    Ok(names.into_iter().next())
+}
+
 const NO_NAME: &str = "error: resource(s) were provided, but no name was specified";
 
 impl Command {
@@ -1207,7 +1253,7 @@ fn build_verb(path: &str, flags: Flags) -> Result<Verb, String> {
         }
         "kubectl get" => {
             let events = matches!(pos.first().map(String::as_str), Some("events" | "event" | "ev"));
-            let (resource, name) = if events { (Resource::Events, None) } else { type_and_name(pos)? };
+            let (resource, names) = if events { (Resource::Events, Vec::new()) } else { type_and_names(pos)? };
             let output = match flags.get("output").unwrap_or("") {
                 "" => OutputFormat::Table,
                 "wide" => OutputFormat::Wide,
@@ -1222,7 +1268,7 @@ fn build_verb(path: &str, flags: Flags) -> Result<Verb, String> {
                 // kubectl get events: stsplay lists them all (its flags are accepted and ignored).
                 return Ok(Verb::Get(Get {
                     resource,
-                    name,
+                    names,
                     selector: None,
                     label_columns: Vec::new(),
                     show_labels: false,
@@ -1238,7 +1284,7 @@ fn build_verb(path: &str, flags: Flags) -> Result<Verb, String> {
                 .collect();
             Verb::Get(Get {
                 resource,
-                name,
+                names,
                 selector: flags.str("selector"),
                 label_columns,
                 show_labels: flags.bool("show-labels"),
@@ -1253,18 +1299,21 @@ fn build_verb(path: &str, flags: Flags) -> Result<Verb, String> {
             Verb::Describe { resource, name }
         }
         "kubectl scale" => {
-            let (res, name) = type_and_name(pos)?;
+            let (res, names) = type_and_names(pos)?;
             let Some(replicas) = flags.int("replicas") else {
                 return Err("error: required flag(s) \"replicas\" not set".to_string());
             };
             if res != Resource::StatefulSets {
                 return Err(format!("error: stsplay can scale statefulsets only, not {}", res.plural()));
             }
-            let Some(name) = name else { return Err(NO_NAME.to_string()) };
-            Verb::Scale { name, replicas: i32::try_from(replicas).unwrap_or(i32::MAX) }
+            if names.is_empty() {
+                return Err(NO_NAME.to_string());
+            }
+            Verb::Scale { names, replicas: i32::try_from(replicas).unwrap_or(i32::MAX) }
         }
         "kubectl delete" => {
-            let (resource, name) = named(pos)?;
+            let (resource, names) = type_and_names(pos)?;
+            let Some(name) = one_name("delete", names)? else { return Err(NO_NAME.to_string()) };
             let force = flags.bool("force");
             let now = flags.bool("now");
             let wait = flags.bool_or("wait", true);
@@ -1555,10 +1604,14 @@ impl Kubectl {
             }
             Verb::Get(g) => {
                 w.word("get");
-                match &g.name {
-                    Some(n) => w.word(g.resource.singular()).word(n),
-                    None => w.word(g.resource.list_name()),
-                };
+                if g.names.is_empty() {
+                    w.word(g.resource.list_name());
+                } else {
+                    w.word(g.resource.singular());
+                    for n in &g.names {
+                        w.word(n);
+                    }
+                }
                 w.value("selector", g.selector.as_deref());
                 if !g.label_columns.is_empty() {
                     w.value("label-columns", Some(g.label_columns.join(",")));
@@ -1577,8 +1630,12 @@ impl Kubectl {
             Verb::Describe { resource, name } => {
                 w.word("describe").word(resource.singular()).word(name);
             }
-            Verb::Scale { name, replicas } => {
-                w.word("scale").word("statefulset").word(name).value("replicas", Some(replicas));
+            Verb::Scale { names, replicas } => {
+                w.word("scale").word("statefulset");
+                for name in names {
+                    w.word(name);
+                }
+                w.value("replicas", Some(replicas));
             }
             Verb::Delete(d) => {
                 w.word("delete").word(d.resource.singular()).word(&d.name);
@@ -1835,7 +1892,7 @@ mod tests {
     fn a_click_renders_as_its_command() {
         let force = Delete { force: true, grace_period: Some(0), ..Delete::new(Resource::Pods, "web-0") };
         assert_eq!(Command::from(Verb::Delete(force)).to_string(), "kubectl delete pod web-0 --force --grace-period=0");
-        let scale = Kubectl::new(Verb::Scale { name: "web".into(), replicas: 5 }).in_namespace("prod");
+        let scale = Kubectl::new(Verb::Scale { names: vec!["web".into()], replicas: 5 }).in_namespace("prod");
         assert_eq!(Command::from(scale).to_string(), "kubectl scale statefulset web --replicas=5 -n prod");
         let cmd: Command = Verb::Delete(Delete::new(Resource::Pods, "web-1")).into();
         assert_eq!(parse("kubectl delete pod web-1").ok(), Some(cmd));

@@ -42,6 +42,7 @@ fn selector_matches(sel: &[(String, Option<String>, bool)], labels: &BTreeMap<St
     })
 }
 
+#[derive(Clone)]
 struct Row {
     namespace: String,
     name: String,
@@ -314,9 +315,24 @@ fn rows(c: &Cluster, now: u64, r: Resource) -> (Vec<&'static str>, Vec<&'static 
     }
 }
 
+/// `kubectl get TYPE [NAME...]`. With names, the objects found are listed in
+/// the order named and each missing one is reported after the table, and the
+/// command fails (kubectl `cmd/get/get.go` `Run`: the builder continues on
+/// error; `allErrs` are returned after printing).
 pub(super) fn get(sim: &Simulation, g: &Get, ns: &str, all_namespaces: bool) -> (String, i32) {
+    let mut missing = Vec::new();
+    let (mut out, code) = get_found(sim, g, ns, all_namespaces, &mut missing);
+    if missing.is_empty() {
+        return (out, code);
+    }
+    for name in missing {
+        out.push_str(&format!("Error from server (NotFound): {} \"{name}\" not found\n", g.resource.plural()));
+    }
+    (out, 1)
+}
+
+fn get_found(sim: &Simulation, g: &Get, ns: &str, all_namespaces: bool, missing: &mut Vec<String>) -> (String, i32) {
     let res = g.resource;
-    let name = &g.name;
     let all_ns = all_namespaces && res.namespaced();
     let selector = match g.selector.as_deref().map(parse_selector).transpose() {
         Ok(s) => s.unwrap_or_default(),
@@ -330,10 +346,18 @@ pub(super) fn get(sim: &Simulation, g: &Get, ns: &str, all_namespaces: bool) -> 
         .collect();
     // The API server lists objects in key order: namespace, then name.
     crate::sort::sort_by(&mut selected, |a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
-    if let Some(name) = &name {
-        selected.retain(|r| &r.name == name);
+    if !g.names.is_empty() {
+        let by_name: std::collections::BTreeMap<String, Row> =
+            selected.into_iter().map(|r| (r.name.clone(), r)).collect();
+        selected = Vec::new();
+        for name in &g.names {
+            match by_name.get(name) {
+                Some(r) => selected.push(r.clone()),
+                None => missing.push(name.clone()),
+            }
+        }
         if selected.is_empty() {
-            return fail(format!("Error from server (NotFound): {} \"{name}\" not found", res.plural()));
+            return (String::new(), 1);
         }
     }
     if selected.is_empty() {

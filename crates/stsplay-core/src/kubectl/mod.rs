@@ -243,10 +243,7 @@ fn kubectl(sim: &mut Simulation, k: &Kubectl, files: &dyn FileSource) -> (String
         Verb::Get(g) if g.resource == Resource::Events => describe::get_events(sim, &ns, k.all_namespaces),
         Verb::Get(g) => get::get(sim, g, &ns, k.all_namespaces),
         Verb::Describe { resource, name } => describe::describe(sim, *resource, name, &ns),
-        Verb::Scale { name, replicas } => match sim.scale_stateful_set(&(ns, name.clone()), *replicas) {
-            Ok(()) => ok(format!("statefulset.apps/{name} scaled\n")),
-            Err(e) => fail(e.to_string()),
-        },
+        Verb::Scale { names, replicas } => scale(sim, &ns, names, *replicas),
         Verb::Delete(d) => delete(sim, d, ns),
         Verb::Rollout { sub, name } => rollout(sim, *sub, &(ns, name.clone())),
         Verb::Patch { name, patch, patch_type } => {
@@ -267,6 +264,31 @@ fn kubectl(sim: &mut Simulation, k: &Kubectl, files: &dyn FileSource) -> (String
         Verb::Exec(e) => exec(sim, e, &ns),
         Verb::Run(r) => run(sim, r, &ns),
     }
+}
+
+/// `kubectl scale sts A B...`: every set that exists is scaled (`... scaled`);
+/// the errors of the others (NotFound) follow, and the command fails
+/// (kubectl `cmd/scale/scale.go` `RunScale`: the builder continues on error,
+/// the valid infos are scaled, then `infoErr` is returned).
+fn scale(sim: &mut Simulation, ns: &str, names: &[String], replicas: i32) -> (String, i32) {
+    let mut out = String::new();
+    let mut errors = Vec::new();
+    for name in names {
+        match sim.scale_stateful_set(&(ns.to_string(), name.clone()), replicas) {
+            Ok(()) => out.push_str(&format!("statefulset.apps/{name} scaled\n")),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if errors.is_empty() {
+        return ok(out);
+    }
+    for e in errors {
+        out.push_str(&e);
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    (out, 1)
 }
 
 fn apply(sim: &mut Simulation, paths: &[String], files: &dyn FileSource, namespace: Option<&str>) -> (String, i32) {
@@ -313,6 +335,12 @@ fn event_limit_message(command: &str, sim: &Simulation, stopped_ms: u64) -> Stri
 
 /// Processes events until `done` holds or virtual time passes `deadline_ms`.
 /// Returns whether `done` held.
+///
+/// A wait that cannot be met before its deadline (no event is due by then)
+/// spends the whole timeout: the clock advances to the deadline before the
+/// timeout is reported, as a real kubectl blocks for `--timeout`
+/// (`kubectl/pkg/cmd/wait/wait.go`, `cmd/rollout/rollout_status.go`:
+/// `watchtools.UntilWithSync` with a context of that timeout).
 fn wait_until(sim: &mut Simulation, deadline_ms: u64, done: impl Fn(&Simulation) -> bool) -> bool {
     for _ in 0..event_budget(sim) {
         if done(sim) {
@@ -322,10 +350,22 @@ fn wait_until(sim: &mut Simulation, deadline_ms: u64, done: impl Fn(&Simulation)
             Some(t) if t <= deadline_ms => {
                 sim.process_next_event();
             }
-            _ => return done(sim),
+            _ => {
+                if done(sim) {
+                    return true;
+                }
+                wait_out(sim, deadline_ms);
+                return false;
+            }
         }
     }
     done(sim)
+}
+
+/// Advances the clock to `deadline_ms` when no event is due before it (with
+/// no events to process, `advance_to` only moves the clock).
+fn wait_out(sim: &mut Simulation, deadline_ms: u64) {
+    let _ = sim.advance_to(deadline_ms, 0);
 }
 
 /// `--timeout`: None or 0 means the default wait.
@@ -586,7 +626,11 @@ fn rollout(sim: &mut Simulation, sub: Rollout, key: &Key) -> (String, i32) {
             Some(t) if t <= deadline => {
                 sim.process_next_event();
             }
-            _ => break,
+            _ => {
+                // The watch sees nothing more: the timeout is spent in full.
+                wait_out(sim, deadline);
+                break;
+            }
         }
     }
     out.push_str("error: timed out waiting for the condition\n");
@@ -634,6 +678,12 @@ fn exec(sim: &mut Simulation, e: &Exec, ns: &str) -> (String, i32) {
 /// the tutorial's way to look names up from a throwaway pod in `default`. The
 /// throwaway pod itself is not simulated (it runs in zero virtual time).
 fn run(sim: &mut Simulation, r: &Run, ns: &str) -> (String, i32) {
+    // The pod is created first: in a namespace that does not exist the API
+    // server refuses it (the NamespaceLifecycle admission plugin,
+    // `plugin/pkg/admission/namespace/lifecycle/admission.go`), as for apply (V21).
+    if !sim.cluster().namespaces.contains_key(ns) {
+        return fail(format!("Error from server (NotFound): namespaces \"{ns}\" not found"));
+    }
     match r.command.as_slice() {
         [cmd, host] if cmd == "nslookup" && r.stdin => {
             let (mut out, code) = nslookup(sim, ns, host);
