@@ -48,10 +48,11 @@ pub fn app() -> Html {
                     <Controls playing={state.playing} speed={state.speed} can_back={state.can_back()}
                         has_pending={state.has_pending()} dispatch={dispatch.clone()} />
                     <p class="next" aria-live="polite">
-                        { match (&state.next, state.playing) {
-                            (_, true) => "Playing…".to_string(),
-                            (Some(next), false) => format!("Next: {next} — press Step or Play."),
-                            (None, false) => "Settled: nothing is pending. Act on the cluster (console, row menus) or edit and Apply.".to_string(),
+                        { match (&state.next, state.playing, state.has_pending()) {
+                            (_, true, _) => "Playing…".to_string(),
+                            (Some(next), false, _) => format!("Next: {next} — press Step or Play."),
+                            (None, false, true) => "More is pending: press Step or Play.".to_string(),
+                            (None, false, false) => "Settled: nothing is pending. Act on the cluster (console, row menus) or edit and Apply.".to_string(),
                         } }
                     </p>
                     <Editor text={Rc::clone(&state.editor)} errors={editor_errors(&state.status)}

@@ -428,6 +428,23 @@ async fn acting_in_the_past_forks_and_restore_brings_the_future_back() {
     assert_eq!(all(root, "ol[aria-label='Inputs'] > li.future").len(), 4);
 }
 
+/// Opens the row menu of `what` (its entries are rendered once it is open).
+async fn open_menu(root: &Element, what: &str) -> Element {
+    let summary: HtmlElement = all(root, "details.actions > summary")
+        .into_iter()
+        .find(|s| text(s).ends_with(&format!("for {what}")))
+        .unwrap_or_else(|| panic!("no menu for {what}"))
+        .dyn_into()
+        .unwrap();
+    summary.click();
+    // The details element's toggle event is queued as a task.
+    yew::platform::time::sleep(std::time::Duration::from_millis(20)).await;
+    flush().await;
+    root.query_selector(&format!("[aria-label='Actions for {what}']"))
+        .unwrap()
+        .unwrap_or_else(|| panic!("the menu for {what} did not open"))
+}
+
 #[wasm_bindgen_test]
 async fn a_row_menu_runs_its_command_through_the_console() {
     let app = mount().await;
@@ -435,7 +452,7 @@ async fn a_row_menu_runs_its_command_through_the_console() {
     for _ in 0..40 {
         click(root, "Step").await;
     }
-    let menu = root.query_selector("[aria-label='Actions for pod web-1']").unwrap().expect("a menu for web-1");
+    let menu = open_menu(root, "pod web-1").await;
     let delete: HtmlElement =
         all(&menu, "button").into_iter().find(|b| text(b) == "Delete").unwrap().dyn_into().unwrap();
     delete.click();
@@ -445,7 +462,7 @@ async fn a_row_menu_runs_its_command_through_the_console() {
     assert!(log.contains("$ kubectl delete pod web-1"), "{log}");
     assert!(log.contains("pod \"web-1\" deleted"), "{log}");
     // Without a readiness probe, "Make unready" is offered disabled, saying why.
-    let menu = root.query_selector("[aria-label='Actions for pod web-0']").unwrap().expect("a menu for web-0");
+    let menu = open_menu(root, "pod web-0").await;
     let unready = all(&menu, "button").into_iter().find(|b| text(b).starts_with("Make unready")).expect("Make unready");
     assert!(unready.has_attribute("disabled"));
     assert!(text(&unready).contains("no readiness probe"));

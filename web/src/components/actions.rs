@@ -120,36 +120,92 @@ pub fn volume_items(v: &VolumeView) -> Vec<Item> {
     vec![item("Delete", Command::Kubectl(Kubectl::new(Verb::Delete(Delete::new(Resource::Volumes, &v.name)))))]
 }
 
-/// A disclosure menu of `items` for the object `what` (its accessible name
-/// says which object it acts on).
-pub fn menu(what: &str, items: Vec<Item>, dispatch: &Callback<Action>) -> Html {
+/// What a row menu acts on (a copy of the row's view).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Target {
+    Pod(PodView),
+    Set(StatefulSetView),
+    Node(NodeView),
+    Claim(ClaimView),
+    Volume(VolumeView),
+}
+
+impl Target {
+    fn what(&self) -> String {
+        match self {
+            Target::Pod(p) => format!("pod {}", p.name),
+            Target::Set(s) => format!("statefulset {}", s.name),
+            Target::Node(n) => format!("node {}", n.name),
+            Target::Claim(c) => format!("claim {}", c.name),
+            Target::Volume(v) => format!("volume {}", v.name),
+        }
+    }
+
+    fn items(&self) -> Vec<Item> {
+        match self {
+            Target::Pod(p) => pod_items(p),
+            Target::Set(s) => set_items(s),
+            Target::Node(n) => node_items(n),
+            Target::Claim(c) => claim_items(c),
+            Target::Volume(v) => volume_items(v),
+        }
+    }
+}
+
+#[derive(Properties, Clone, PartialEq)]
+pub struct MenuProps {
+    pub target: Target,
+    pub dispatch: Callback<Action>,
+}
+
+/// A disclosure menu of the target's actions; its accessible name says which
+/// object it acts on. The entries are rendered only while it is open: a
+/// table of 50 pods re-rendered on every tick of its AGE column carries one
+/// `<summary>` per row, not 50 menus.
+#[function_component(RowMenu)]
+pub fn row_menu(props: &MenuProps) -> Html {
+    let open = use_state(|| false);
+    let ontoggle = {
+        let open = open.clone();
+        Callback::from(move |e: Event| {
+            let details: web_sys::HtmlDetailsElement = e.target_unchecked_into();
+            open.set(details.open());
+        })
+    };
+    let what = props.target.what();
     html! {
-        <details class="actions">
+        <details class="actions" {ontoggle}>
             <summary>{ "Actions" }<span class="visually-hidden">{ format!(" for {what}") }</span></summary>
-            <div class="menu" role="group" aria-label={format!("Actions for {what}")}>
-                { for items.into_iter().map(|i| match i.command {
-                    Ok(command) => {
-                        let text = command.to_string();
-                        let dispatch = dispatch.clone();
-                        let run = text.clone();
-                        let onclick = Callback::from(move |e: MouseEvent| {
-                            // Close the menu: the action's output is in the console.
-                            if let Some(details) = e
-                                .target()
-                                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-                                .and_then(|el| el.closest("details").ok().flatten())
-                            {
-                                let _ = details.remove_attribute("open");
-                            }
-                            dispatch.emit(Action::Run(run.clone()));
-                        });
-                        html! { <button type="button" title={text} {onclick}>{ i.label }</button> }
-                    }
-                    Err(why) => html! {
-                        <button type="button" disabled=true title={why}>{ i.label }<span class="why">{ format!(" ({why})") }</span></button>
-                    },
-                }) }
-            </div>
+            if *open {
+                <div class="menu" role="group" aria-label={format!("Actions for {what}")}>
+                    { for props.target.items().into_iter().map(|i| entry(i, &props.dispatch)) }
+                </div>
+            }
         </details>
+    }
+}
+
+fn entry(i: Item, dispatch: &Callback<Action>) -> Html {
+    match i.command {
+        Ok(command) => {
+            let text = command.to_string();
+            let dispatch = dispatch.clone();
+            let run = text.clone();
+            let onclick = Callback::from(move |e: MouseEvent| {
+                // Close the menu: the action's output is in the console.
+                if let Some(details) = e
+                    .target()
+                    .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                    .and_then(|el| el.closest("details").ok().flatten())
+                {
+                    let _ = details.remove_attribute("open");
+                }
+                dispatch.emit(Action::Run(run.clone()));
+            });
+            html! { <button type="button" title={text} {onclick}>{ i.label }</button> }
+        }
+        Err(why) => html! {
+            <button type="button" disabled=true title={why}>{ i.label }<span class="why">{ format!(" ({why})") }</span></button>
+        },
     }
 }

@@ -56,7 +56,7 @@ pub fn cluster_view(props: &ClusterProps) -> Html {
                                     { format!("{status} {n}") }
                                 </span>
                             }) }
-                            { " " }{ actions::menu(&format!("statefulset {}", sts.name), actions::set_items(sts), &props.dispatch) }
+                            { " " }<actions::RowMenu target={actions::Target::Set(sts.clone())} dispatch={props.dispatch.clone()} />
                         </li>
                     }) }
                 </ul>
@@ -134,7 +134,7 @@ fn table_row(props: &RowProps) -> Html {
                 <td>{ &p.age }</td>
                 <td>{ format::or_none(&p.ip) }</td>
                 <td>{ format::or_none(&p.node) }</td>
-                <td class="act">{ actions::menu(&format!("pod {}", p.name), actions::pod_items(p), &props.dispatch) }</td>
+                <td class="act"><actions::RowMenu target={actions::Target::Pod(p.clone())} dispatch={props.dispatch.clone()} /></td>
             </tr>
         },
         Row::Claim(c) => html! {
@@ -145,7 +145,7 @@ fn table_row(props: &RowProps) -> Html {
                 <td>{ c.capacity.clone().unwrap_or_default() }</td>
                 <td>{ &c.access_modes }</td>
                 <td>{ c.storage_class.clone().unwrap_or_else(|| "<unset>".to_string()) }</td>
-                <td class="act">{ actions::menu(&format!("claim {}", c.name), actions::claim_items(c), &props.dispatch) }</td>
+                <td class="act"><actions::RowMenu target={actions::Target::Claim(c.clone())} dispatch={props.dispatch.clone()} /></td>
             </tr>
         },
         Row::Volume(v) => html! {
@@ -157,14 +157,14 @@ fn table_row(props: &RowProps) -> Html {
                 <td class={classes!("st", format::status_class(&v.phase))}>{ &v.phase }</td>
                 <td>{ v.claim.clone().unwrap_or_default() }</td>
                 <td>{ v.storage_class.clone().unwrap_or_default() }</td>
-                <td class="act">{ actions::menu(&format!("volume {}", v.name), actions::volume_items(v), &props.dispatch) }</td>
+                <td class="act"><actions::RowMenu target={actions::Target::Volume(v.clone())} dispatch={props.dispatch.clone()} /></td>
             </tr>
         },
         Row::Node(n) => html! {
             <tr>
                 <td>{ &n.name }</td>
                 <td class={classes!("st", if n.ready { "ok" } else { "bad" })}>{ format::node_status(n) }</td>
-                <td class="act">{ actions::menu(&format!("node {}", n.name), actions::node_items(n), &props.dispatch) }</td>
+                <td class="act"><actions::RowMenu target={actions::Target::Node(n.clone())} dispatch={props.dispatch.clone()} /></td>
             </tr>
         },
         Row::Dns(r) => html! {

@@ -7,13 +7,13 @@
 use std::rc::Rc;
 
 use stsplay_core::timefmt::step_time;
-use stsplay_core::timeline::Timeline;
+use stsplay_core::timeline::{Entry, Timeline};
 use yew::prelude::*;
 
 use crate::state::Action;
 
 /// Inputs listed: this many around the current position.
-pub const INPUTS_SHOWN: usize = 60;
+pub const INPUTS_SHOWN: usize = 40;
 
 #[derive(Properties, Clone)]
 pub struct TimelineProps {
@@ -89,27 +89,56 @@ pub fn timeline_panel(props: &TimelineProps) -> Html {
             <ol class="inputs" aria-label="Inputs" start={(start + 1).to_string()}>
                 { for entries.iter().enumerate().take(end).skip(start).map(|(i, e)| {
                     let before = if i == 0 { 0 } else { entries.get(i - 1).map_or(0, |p| p.steps_after) };
-                    let steps = e.steps_after.saturating_sub(before);
-                    let future = i >= position.input;
-                    let current = i + 1 == position.input && position.steps == 0;
-                    let onclick = {
-                        let dispatch = props.dispatch.clone();
-                        Callback::from(move |_: MouseEvent| dispatch.emit(Action::SeekInput(i + 1)))
-                    };
                     html! {
-                        <li key={i} class={classes!(future.then_some("future"), current.then_some("current"))}>
-                            <button type="button" class="link" {onclick} aria-current={current.then_some("step")}
-                                title="Jump to the state after this input">
-                                <span class="t">{ format!("+{}", step_time(e.time_after_ms)) }</span>
-                                { " " }<code>{ e.input.display_line() }</code>
-                                { " " }<span class="n">{ format!("{steps} step{}", if steps == 1 { "" } else { "s" }) }</span>
-                                if e.result.exit_code != 0 { <span class="exit">{ format!(" exit {}", e.result.exit_code) }</span> }
-                            </button>
-                        </li>
+                        <InputItem key={i} index={i} entry={Rc::clone(e)} steps={e.steps_after.saturating_sub(before)}
+                            future={i >= position.input} current={i + 1 == position.input && position.steps == 0}
+                            dispatch={props.dispatch.clone()} />
                     }
                 }) }
             </ol>
             if end < entries.len() { <p class="empty">{ format!("{} later inputs not shown.", entries.len() - end) }</p> }
         </section>
+    }
+}
+
+#[derive(Properties, Clone)]
+struct ItemProps {
+    index: usize,
+    entry: Rc<Entry>,
+    steps: usize,
+    future: bool,
+    current: bool,
+    dispatch: Callback<Action>,
+}
+
+impl PartialEq for ItemProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.index == other.index
+            && Rc::ptr_eq(&self.entry, &other.entry)
+            && (self.steps, self.future, self.current) == (other.steps, other.future, other.current)
+            && self.dispatch == other.dispatch
+    }
+}
+
+/// One input of the list: a keyed component, re-rendered only when it
+/// changes (a Step adds one; the others keep their props).
+#[function_component(InputItem)]
+fn input_item(props: &ItemProps) -> Html {
+    let e = &*props.entry;
+    let onclick = {
+        let (dispatch, i) = (props.dispatch.clone(), props.index);
+        Callback::from(move |_: MouseEvent| dispatch.emit(Action::SeekInput(i + 1)))
+    };
+    let steps = props.steps;
+    html! {
+        <li class={classes!(props.future.then_some("future"), props.current.then_some("current"))}>
+            <button type="button" class="link" {onclick} aria-current={props.current.then_some("step")}
+                title="Jump to the state after this input">
+                <span class="t">{ format!("+{}", step_time(e.time_after_ms)) }</span>
+                { " " }<code>{ e.input.display_line() }</code>
+                { " " }<span class="n">{ format!("{steps} step{}", if steps == 1 { "" } else { "s" }) }</span>
+                if e.result.exit_code != 0 { <span class="exit">{ format!(" exit {}", e.result.exit_code) }</span> }
+            </button>
+        </li>
     }
 }

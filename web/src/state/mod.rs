@@ -165,6 +165,10 @@ pub enum Action {
     ToggleHelp,
     /// Put the draft a jump kept back into the editor.
     RestoreDraft,
+    /// Work out what Step would do next ("Next: ..."); done by itself after
+    /// loading, Reset and every jump, not after each Step (it costs a copy
+    /// of the simulation).
+    PreviewNext,
 }
 
 impl Default for State {
@@ -256,6 +260,9 @@ impl State {
             self.discarded = pushed.discarded.clone();
         }
         self.sync();
+        if self.preview_stale() {
+            self.next = None;
+        }
         pushed
     }
 
@@ -288,6 +295,7 @@ impl State {
         go(Rc::make_mut(&mut self.timeline));
         self.sync();
         self.follow_timeline();
+        self.preview_next();
     }
 
     /// After a jump, the editor shows the manifests as applied at the new
@@ -422,6 +430,7 @@ impl State {
             Action::ConsoleClear => self.console.clear(),
             Action::Run(line) => self.run_command(&line),
             Action::ToggleHelp => self.help_open = !self.help_open,
+            Action::PreviewNext => self.preview_next(),
             Action::RestoreDraft => {
                 if let Some(draft) = self.draft.take() {
                     self.editor = draft;
@@ -431,8 +440,12 @@ impl State {
         if self.playing && !self.has_pending() {
             self.playing = false;
         }
-        self.preview_next();
         self
+    }
+
+    /// Whether the "Next: ..." preview is out of date.
+    pub fn preview_stale(&self) -> bool {
+        !self.playing && !self.next_for.as_ref().is_some_and(|s| Rc::ptr_eq(s, &self.sim))
     }
 
     /// At rest, what Step would do next ("Next: ..."): one copy and one step

@@ -214,11 +214,17 @@ fn the_next_step_is_previewed_at_rest() {
     let state = State::default();
     let next = state.next.clone().unwrap_or_else(|| panic!("no preview after loading"));
     assert!(next.contains("StatefulSet web created"), "{next}");
-    // The preview is what Step then records.
+    // The preview is what Step then records; after a Step it is not kept
+    // (stale), and a jump computes it again.
     let stepped = state.apply_action(Action::Step);
+    assert!(stepped.next.is_none());
+    let stepped = stepped.apply_action(Action::PreviewNext);
+    assert!(!stepped.preview_stale());
+    let back = stepped.clone().apply_action(Action::Back);
+    assert!(back.next.is_some(), "a jump previews the next step");
     let first_new = stepped.sim.steps().iter().map(|s| s.message()).find(|m| m.as_str() == &*next);
     assert!(first_new.is_some(), "Step did not record the previewed step: {next}");
-    let settled = stepped.apply_action(Action::RunUntilSettled);
+    let settled = stepped.apply_action(Action::RunUntilSettled).apply_action(Action::PreviewNext);
     assert!(settled.next.is_none());
 }
 

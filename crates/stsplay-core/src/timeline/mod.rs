@@ -71,8 +71,11 @@ pub struct Position {
 /// The future dropped by a fork ([`Timeline::restore`] puts it back).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Discarded {
-    /// The timeline length it was cut at.
+    /// The input it was cut at (the position acted on).
     pub at: usize,
+    /// Presses of Step into input `at` at that position (a mid position
+    /// becomes a `step N` entry of its own, which a restore drops again).
+    pub steps: u64,
     pub entries: Vec<Rc<Entry>>,
 }
 
@@ -282,7 +285,7 @@ impl Timeline {
     /// Drops everything after the position (a mid position first becomes a
     /// `step N` entry of its own). Returns what was dropped, if anything.
     fn cut_future(&mut self) -> Option<Discarded> {
-        let at = self.position.input;
+        let (at, steps) = (self.position.input, self.position.steps);
         let mid = self.mid.take();
         if at >= self.entries.len() && mid.is_none() {
             return None;
@@ -292,7 +295,7 @@ impl Timeline {
         if let Some(entry) = mid {
             self.entries.push(Rc::new(entry));
         }
-        Some(Discarded { at: self.entries.len(), entries: dropped })
+        Some(Discarded { at, steps, entries: dropped })
     }
 
     fn maybe_checkpoint(&mut self) {
@@ -440,6 +443,9 @@ impl Timeline {
         self.entries.truncate(discarded.at);
         self.checkpoints.retain(|(i, _)| *i <= discarded.at);
         self.entries.extend(discarded.entries.iter().cloned());
+        if discarded.steps > 0 {
+            self.seek_to(Position { input: discarded.at, steps: discarded.steps });
+        }
         true
     }
 

@@ -169,7 +169,7 @@ fn acting_inside_a_step_run_records_the_presses() {
     assert!(presses > 0, "{:?}", t.position());
     let p = t.push(cmd("kubectl delete pod web-0 --wait=false"));
     assert!(p.recorded, "{}", p.result.output);
-    assert_eq!(p.discarded.map(|d| d.entries.len()), Some(1));
+    assert_eq!(p.discarded.as_ref().map(|d| d.entries.len()), Some(1));
     let inputs = inputs_of(&t);
     assert_eq!(inputs[1], Input::step(presses));
     assert_eq!(inputs.len(), 3);
@@ -177,6 +177,25 @@ fn acting_inside_a_step_run_records_the_presses() {
     // The recorded presses replay to their recorded result.
     t.seek(0);
     t.seek(3);
+    assert!(t.replay_mismatches().is_empty(), "{:?}", t.replay_mismatches());
+    // Restoring drops the presses' entry and the new input: the original
+    // timeline, at the position acted on.
+    let discarded = p.discarded.clone().unwrap_or_else(|| panic!("no fork"));
+    let mid_state = {
+        let mut sim = Scenario::default().simulation();
+        let files = files();
+        for i in &inputs[..2] {
+            i.run(&mut sim, &*files);
+        }
+        format!("{sim:?}")
+    };
+    assert!(t.restore(&discarded));
+    assert_eq!(inputs_of(&t), [Input::apply_stdin(crate::DEFAULT_EXAMPLE), cmd("run until settled")]);
+    assert_eq!(t.position(), Position { input: 1, steps: presses });
+    assert_eq!(format!("{:?}", t.current()), mid_state);
+    t.seek(2);
+    t.seek(0);
+    t.seek(2);
     assert!(t.replay_mismatches().is_empty(), "{:?}", t.replay_mismatches());
 }
 
