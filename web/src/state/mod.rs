@@ -165,10 +165,6 @@ pub enum Action {
     ToggleHelp,
     /// Put the draft a jump kept back into the editor.
     RestoreDraft,
-    /// Work out what Step would do next ("Next: ..."); done by itself after
-    /// loading, Reset and every jump, not after each Step (it costs a copy
-    /// of the simulation).
-    PreviewNext,
 }
 
 impl Default for State {
@@ -430,7 +426,6 @@ impl State {
             Action::ConsoleClear => self.console.clear(),
             Action::Run(line) => self.run_command(&line),
             Action::ToggleHelp => self.help_open = !self.help_open,
-            Action::PreviewNext => self.preview_next(),
             Action::RestoreDraft => {
                 if let Some(draft) = self.draft.take() {
                     self.editor = draft;
@@ -443,18 +438,17 @@ impl State {
         self
     }
 
-    /// Whether the "Next: ..." preview is out of date.
-    pub fn preview_stale(&self) -> bool {
-        !self.playing && !self.next_for.as_ref().is_some_and(|s| Rc::ptr_eq(s, &self.sim))
+    /// Whether the "Next: ..." preview is for another simulation than the
+    /// current one.
+    fn preview_stale(&self) -> bool {
+        !self.next_for.as_ref().is_some_and(|s| Rc::ptr_eq(s, &self.sim))
     }
 
     /// At rest, what Step would do next ("Next: ..."): one copy and one step
-    /// of the current simulation, only when it changed.
+    /// of the current simulation, only when it changed. Done after loading,
+    /// Reset and every jump, not after each Step (it costs a copy).
     fn preview_next(&mut self) {
-        if self.playing {
-            return;
-        }
-        if self.next_for.as_ref().is_some_and(|s| Rc::ptr_eq(s, &self.sim)) {
+        if self.playing || !self.preview_stale() {
             return;
         }
         self.next = self.sim.preview_next_step().map(|step| Rc::from(step.message()));
