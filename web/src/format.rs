@@ -2,10 +2,8 @@
 
 use stsplay_core::{PodView, StatefulSetView};
 
-/// `12400` → `"12.4"` (seconds, one decimal).
-pub fn seconds(ms: u64) -> String {
-    format!("{}.{}", ms / 1000, (ms % 1000) / 100)
-}
+/// `12400` → `"12.4"` (seconds, one decimal): the core's format.
+pub use stsplay_core::timefmt::seconds;
 
 /// The virtual clock line, e.g. `t = 12.4 s`.
 pub fn clock(ms: u64) -> String {

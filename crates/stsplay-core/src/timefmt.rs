@@ -142,7 +142,13 @@ mod epoch_tests {
 /// A step's virtual time as the playground shows it: `12.4s` (seconds with
 /// one decimal, truncated), the form of `step` output and the timeline.
 pub fn step_time(ms: u64) -> String {
-    format!("{}.{}s", ms / 1000, (ms % 1000) / 100)
+    format!("{}s", seconds(ms))
+}
+
+/// `12400` → `"12.4"`: seconds with one decimal, truncated (the playground's
+/// clock and step times).
+pub fn seconds(ms: u64) -> String {
+    format!("{}.{}", ms / 1000, (ms % 1000) / 100)
 }
 
 #[cfg(test)]
